@@ -1,0 +1,24 @@
+// Entry point: picks a mode from the command line and wires core to the
+// matching front end. Modes are added here as they are built.
+#include "usage.hpp"
+
+#include <cstdio>
+#include <string_view>
+
+int main(int argc, char* argv[])
+{
+    using namespace slatrack::app;
+    for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
+        const std::string_view arg = argv[arg_idx];
+        if (arg == "-h" || arg == "--help") {
+            std::fputs(usageText().c_str(), stdout);
+            return 0;
+        }
+        if (arg == "-V" || arg == "--version") {
+            std::fputs(versionText().c_str(), stdout);
+            return 0;
+        }
+    }
+    std::fprintf(stderr, "slatrack: this mode is not built yet; see 'slatrack --help'\n");
+    return 2;
+}

@@ -1,0 +1,33 @@
+#include "usage.hpp"
+
+namespace slatrack::app {
+
+std::string usageText()
+{
+    return R"(slatrack - per-record latency and stuck-record monitor for a Kafka pipeline
+
+Usage:
+  slatrack                         GUI with the user's config
+  slatrack --demo                  GUI on an embedded Kafka-protocol broker and a
+                                   simulated pipeline (needs no Kafka)
+  slatrack --headless -c FILE      engine, store and pagers without a GUI;
+                                   status as JSON lines on stdout
+  slatrack audit -c FILE [--from T] [--to T] [--json]
+                                   replay a time range and print the report;
+                                   exit 0 within SLA, 1 breached, 2 on error
+  slatrack broker [--port P] [--partitions N] [--topics a,b]
+                                   a local Kafka-protocol broker for trying it out
+  slatrack simulate -b BROKERS     a synthetic pipeline (incoming -> processed)
+
+Options:
+  -h, --help                       show this help and exit
+  -V, --version                    show the version and exit
+)";
+}
+
+std::string versionText()
+{
+    return std::string("slatrack ") + SLATRACK_VERSION + "\n";
+}
+
+} // namespace slatrack::app

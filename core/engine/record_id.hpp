@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace slatrack::engine {
+
+// How the engine sees a record ID. `key` is what the join hashes and
+// compares; `text` is the ID as the operator will want to read it.
+//  - Composite temporal IDs: key is the 64-bit ID itself, text is empty
+//    (it is printed back with composite_id::format).
+//  - Opaque string IDs: key is hashOpaqueId(text) and text is the ID.
+// Key 0 is reserved (it marks empty table slots); neither codec produces it.
+struct RecordId {
+    uint64_t key = 0;
+    std::string_view text;  // borrowed: valid for the duration of the call only
+
+    static RecordId composite(uint64_t id) { return RecordId{id, {}}; }
+    static RecordId opaque(std::string_view text);
+    bool isComposite() const { return text.empty(); }
+};
+
+// 64-bit hash of an opaque ID, never 0. Two different IDs collide with
+// probability ~2^-64 per pair; the engine treats a collision as the same
+// record (documented in join_engine.hpp).
+uint64_t hashOpaqueId(std::string_view text);
+
+// Composite temporal IDs: 64 bits, high 32 = Unix seconds at creation,
+// low 32 = random. Example: 0x5d684054fc3540a0 = 2019-08-29T21:15:00Z.
+namespace composite_id {
+
+struct ParseResult {
+    std::optional<uint64_t> value;
+    std::string error;  // set when !value: says what was wrong with the text
+};
+
+// Accepts "0x" + 1..16 hex digits, exactly 16 hex digits without prefix
+// (the canonical form), or a decimal number (1..20 digits, <= 2^64-1).
+// Rejects empty text, other characters, overflow, and the value 0.
+ParseResult parse(std::string_view text);
+
+uint64_t make(uint32_t unixSeconds, uint32_t random);
+int64_t creationUnixSeconds(uint64_t id);
+// Canonical text: 16 lowercase hex digits, no prefix.
+std::string format(uint64_t id);
+// Creation time as RFC 3339 UTC, e.g. "2019-08-29T21:15:00Z".
+std::string formatCreationTime(uint64_t id);
+
+} // namespace composite_id
+
+// Text for any RecordId: its text, or the canonical composite form.
+std::string displayText(const RecordId& id);
+
+} // namespace slatrack::engine
