@@ -1,0 +1,465 @@
+#include "join_engine.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <stdexcept>
+#include <tuple>
+
+namespace slatrack::engine {
+
+namespace {
+// Far enough ahead that a DRAM miss (~100 ns) completes before the event is
+// processed, near enough that the lines are still in L1/L2 when it is.
+constexpr size_t kPrefetchDistance = 8;
+
+using CounterField = uint64_t StageCounters::*;
+} // namespace
+
+JoinEngine::JoinEngine(const EngineConfig& config)
+    : m_config(config),
+      m_done(config.dedupHorizonMs > 0 ? config.dedupHorizonMs : config.windowMs),
+      m_clock(config.stageCount),
+      m_metrics(config.stageCount, config.bucketRetentionSeconds),
+      m_totals(static_cast<size_t>(config.stageCount)),
+      m_totalHops(config.stageCount > 2 ? static_cast<size_t>(config.stageCount) : 0),
+      m_stuckAwaiting(static_cast<size_t>(config.stageCount), 0),
+      m_openAwaiting(static_cast<size_t>(config.stageCount), 0),
+      m_earlyAt(static_cast<size_t>(config.stageCount), 0)
+{
+    if (const std::string problem = config.validate(); !problem.empty())
+        throw std::invalid_argument("JoinEngine: " + problem);
+}
+
+// ---------------------------------------------------------------- feeding --
+
+void JoinEngine::ingest(std::span<const Event> events)
+{
+    const size_t count = events.size();
+    for (size_t event_idx = 0; event_idx < count; ++event_idx) {
+        if (event_idx + kPrefetchDistance < count) {
+            const uint64_t ahead = events[event_idx + kPrefetchDistance].id.key;
+            m_open.prefetch(ahead);
+            m_done.prefetch(ahead);
+        }
+        ingestOne(events[event_idx]);
+    }
+}
+
+StageCounters& JoinEngine::countersAt(int stage, int64_t timeMs)
+{
+    return m_metrics.bucketFor(timeMs).stages[static_cast<size_t>(stage)];
+}
+
+static inline void bump(std::vector<StageCounters>& totals, StageCounters& bucket, int stage, CounterField field)
+{
+    ++(bucket.*field);
+    ++(totals[static_cast<size_t>(stage)].*field);
+}
+
+void JoinEngine::recordHop(int stage, int64_t timeMs, int64_t latencyMs)
+{
+    m_metrics.bucketFor(timeMs).hops[static_cast<size_t>(stage)].record(latencyMs);
+    m_totalHops[static_cast<size_t>(stage)].record(latencyMs);
+}
+
+void JoinEngine::reject(int stage, RejectReason reason, int64_t timeMs)
+{
+    const auto reason_idx = static_cast<size_t>(reason);
+    ++countersAt(stage, timeMs).rejected[reason_idx];
+    ++m_totals[static_cast<size_t>(stage)].rejected[reason_idx];
+}
+
+void JoinEngine::ingestOne(const Event& event)
+{
+    assert(event.id.key != 0 && "RecordId key 0 is reserved for empty slots");
+    assert(event.stage < m_config.stageCount && "event for a stage the pipeline does not have");
+    m_clock.observe(event.stage, event.partition, event.eventTimeMs);
+    if (event.eventTimeMs > m_streamTimeMs)
+        m_streamTimeMs = event.eventTimeMs;
+    bump(m_totals, countersAt(event.stage, event.eventTimeMs), event.stage, &StageCounters::seen);
+
+    const size_t slot = m_open.find(event.id.key);
+    if (slot != LinearProbeMap<OpenRecord>::kNotFound)
+        onKnownRecord(slot, event);
+    else
+        onUnknownRecord(event);
+}
+
+void JoinEngine::onKnownRecord(size_t slot, const Event& event)
+{
+    OpenRecord& record = m_open.valueAt(slot);
+    const int stage = event.stage;
+    const int64_t timeMs = event.eventTimeMs;
+    StageCounters& counters = countersAt(stage, timeMs);
+
+    if (record.seenAt(stage)) {
+        bump(m_totals, counters, stage, &StageCounters::duplicates);
+        return;
+    }
+
+    if (stage == 0) {
+        // An early record gets its incoming: it becomes open, and complete
+        // at once if the last stage already had it.
+        const int lastStage = record.lastStage();
+        const int64_t lastSeenMs = record.lastSeenMs();
+        record.markSeen(0);
+        record.setT0AndLastSeen(timeMs, lastSeenMs);
+        record.setSource(event.partition, event.offset);
+        --m_earlyCount;
+        ++m_openCount;
+        if (lastStage == 1 && m_config.stageCount > 2)
+            recordHop(1, lastSeenMs, lastSeenMs - timeMs);
+        if (lastStage == lastStageIndex())
+            complete(slot, lastSeenMs);
+        return;
+    }
+
+    const int lastStage = record.lastStage();
+    if (stage < lastStage) {
+        // A stage further down already had it: the streams are skewed.
+        record.markSeen(stage);
+        bump(m_totals, counters, stage, &StageCounters::outOfOrder);
+        return;
+    }
+
+    if (stage == lastStage + 1 && m_config.stageCount > 2)
+        recordHop(stage, timeMs, timeMs - record.lastSeenMs());
+    const bool tracksStuck = record.hasIncoming() && record.isStuck();
+    if (tracksStuck)
+        --m_stuckAwaiting[static_cast<size_t>(lastStage + 1)];
+    record.markSeen(stage);
+    record.setLastSeenMs(timeMs);
+    if (!record.hasIncoming())
+        return;
+    if (stage == lastStageIndex()) {
+        complete(slot, timeMs);
+        return;
+    }
+    if (tracksStuck)
+        ++m_stuckAwaiting[static_cast<size_t>(stage + 1)];
+}
+
+void JoinEngine::complete(size_t slot, int64_t completionMs)
+{
+    const OpenRecord record = m_open.valueAt(slot);
+    const uint64_t key = m_open.keyAt(slot);
+    const int last = lastStageIndex();
+    const int64_t latencyMs = completionMs - record.t0();
+
+    MetricBucket& bucket = m_metrics.bucketFor(completionMs);
+    StageCounters& counters = bucket.stages[static_cast<size_t>(last)];
+    bump(m_totals, counters, last, &StageCounters::matched);
+    if (record.isStuck())
+        bump(m_totals, counters, last, &StageCounters::late);
+    bucket.endToEnd.record(latencyMs);
+    m_totalEndToEnd.record(latencyMs);
+
+    m_done.put(key, DoneSet::Kind::Matched, latencyMs, completionMs);
+    if (record.textIndex() != 0)
+        m_texts.release(record.textIndex());
+    m_open.eraseAt(slot);
+    --m_openCount;
+}
+
+void JoinEngine::onUnknownRecord(const Event& event)
+{
+    const int stage = event.stage;
+    const int64_t timeMs = event.eventTimeMs;
+    if (const auto outcome = m_done.find(event.id.key)) {
+        StageCounters& counters = countersAt(stage, timeMs);
+        switch (outcome->kind) {
+        case DoneSet::Kind::Matched:
+            bump(m_totals, counters, stage, &StageCounters::duplicates);
+            break;
+        case DoneSet::Kind::Lost:
+            if (stage == lastStageIndex()) {
+                const int64_t latencyMs = timeMs - outcome->timeMs;
+                bump(m_totals, counters, stage, &StageCounters::lateAfterLost);
+                m_metrics.bucketFor(timeMs).endToEnd.record(latencyMs);
+                m_totalEndToEnd.record(latencyMs);
+                m_done.put(event.id.key, DoneSet::Kind::Matched, latencyMs, timeMs);
+            } else if (stage == 0) {
+                bump(m_totals, counters, stage, &StageCounters::duplicates);
+            }
+            break;
+        case DoneSet::Kind::Orphan:
+            bump(m_totals, counters, stage, stage == 0 ? &StageCounters::lateIncoming : &StageCounters::duplicates);
+            break;
+        }
+        return;
+    }
+    if (stage != 0)
+        bump(m_totals, countersAt(stage, timeMs), stage, &StageCounters::early);
+    insertRecord(event, stage == 0);
+}
+
+void JoinEngine::insertRecord(const Event& event, bool incoming)
+{
+    if (m_openCount + m_earlyCount >= m_config.maxOpenRecords)
+        evictOldest();
+    const size_t slot = m_open.insertNew(event.id.key);
+    OpenRecord& record = m_open.valueAt(slot);
+    record.setT0AndLastSeen(event.eventTimeMs, event.eventTimeMs);
+    record.markSeen(event.stage);
+    record.setSource(event.partition, event.offset);
+    if (!event.id.text.empty())
+        record.setTextIndex(m_texts.store(event.id.text));
+    if (incoming)
+        ++m_openCount;
+    else
+        ++m_earlyCount;
+}
+
+// ------------------------------------------------------------- eviction --
+
+void JoinEngine::evictOldest()
+{
+    // Evict down to 15/16 of the cap at once: one pass over the table per
+    // cap/16 inserts keeps overflow cost amortized to a few bytes read per
+    // event, where evicting exactly one record would cost a full pass each.
+    const size_t held = m_open.size();
+    const size_t target = m_config.maxOpenRecords - std::max<size_t>(1, m_config.maxOpenRecords / 16);
+    if (held <= target)
+        return;
+    std::vector<std::pair<int64_t, uint64_t>> byAge;
+    byAge.reserve(held);
+    for (size_t slot = 0; slot < m_open.capacity(); ++slot)
+        if (m_open.keyAt(slot) != 0)
+            byAge.emplace_back(m_open.valueAt(slot).t0(), m_open.keyAt(slot));
+    const size_t evictCount = held - target;
+    std::nth_element(byAge.begin(), byAge.begin() + static_cast<std::ptrdiff_t>(evictCount - 1), byAge.end());
+    byAge.resize(evictCount);
+    std::sort(byAge.begin(), byAge.end());
+    for (const auto& [t0, key] : byAge)
+        evict(m_open.find(key), LostReason::Overflow, m_streamTimeMs);
+}
+
+void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs)
+{
+    const OpenRecord record = m_open.valueAt(slot);
+    const uint64_t key = m_open.keyAt(slot);
+    const int lastStage = record.lastStage();
+    if (record.hasIncoming()) {
+        const int awaiting = lastStage + 1;
+        if (record.isStuck())
+            --m_stuckAwaiting[static_cast<size_t>(awaiting)];
+        StageCounters& counters = countersAt(awaiting, record.t0());
+        bump(m_totals, counters, awaiting, &StageCounters::lost);
+        if (reason == LostReason::Overflow)
+            bump(m_totals, counters, awaiting, &StageCounters::lostOverflow);
+        m_lost.push_back(LostRecord{idText(key, record), record.t0(), lastStage, awaiting,
+                                    record.partition(), record.offset(), atMs, reason});
+        m_done.put(key, DoneSet::Kind::Lost, 0, record.t0());
+        --m_openCount;
+    } else {
+        bump(m_totals, countersAt(lastStage, record.t0()), lastStage, &StageCounters::orphans);
+        m_done.put(key, DoneSet::Kind::Orphan, 0, record.t0());
+        --m_earlyCount;
+    }
+    if (record.textIndex() != 0)
+        m_texts.release(record.textIndex());
+    m_open.eraseAt(slot);
+}
+
+void JoinEngine::advance(int64_t nowMs, bool force)
+{
+    m_clock.update(nowMs);
+    if (m_streamTimeMs != kNoTime)
+        m_done.advance(m_streamTimeMs);
+    if (force || m_lastSweepNowMs == kNoTime || nowMs - m_lastSweepNowMs >= m_config.sweepIntervalMs) {
+        sweep();
+        m_lastSweepNowMs = nowMs;
+    }
+}
+
+void JoinEngine::sweep()
+{
+    const size_t stageCount = static_cast<size_t>(m_config.stageCount);
+    std::vector<int64_t> watermark(stageCount);
+    for (size_t stage_idx = 0; stage_idx < stageCount; ++stage_idx)
+        watermark[stage_idx] = m_clock.watermark(static_cast<int>(stage_idx));
+    std::fill(m_openAwaiting.begin(), m_openAwaiting.end(), 0);
+    std::fill(m_earlyAt.begin(), m_earlyAt.end(), 0);
+
+    // Evictions shift table entries, so collect first and evict after.
+    struct Eviction {
+        int64_t t0;
+        uint64_t key;
+        LostReason reason;
+        int64_t atMs;
+        bool operator<(const Eviction& other) const { return std::tie(t0, key) < std::tie(other.t0, other.key); }
+    };
+    std::vector<Eviction> evictions;
+    for (size_t slot = 0; slot < m_open.capacity(); ++slot) {
+        const uint64_t key = m_open.keyAt(slot);
+        if (key == 0)
+            continue;
+        OpenRecord& record = m_open.valueAt(slot);
+        const int64_t t0 = record.t0();
+        if (!record.hasIncoming()) {
+            const int64_t incomingWatermark = watermark[0];
+            if (incomingWatermark != kNoTime && t0 + m_config.graceMs <= incomingWatermark)
+                evictions.push_back({t0, key, LostReason::Window, incomingWatermark});
+            else
+                ++m_earlyAt[static_cast<size_t>(record.lastStage())];
+            continue;
+        }
+        const size_t awaiting = static_cast<size_t>(record.lastStage() + 1);
+        const int64_t stageWatermark = watermark[awaiting];
+        if (stageWatermark == kNoTime) {
+            ++m_openAwaiting[awaiting];
+            continue;
+        }
+        if (t0 + m_config.windowMs <= stageWatermark) {
+            evictions.push_back({t0, key, LostReason::Window, stageWatermark});
+            continue;
+        }
+        ++m_openAwaiting[awaiting];
+        if (!record.isStuck() && t0 + m_config.slaMs <= stageWatermark) {
+            record.setFlag(OpenRecord::kFlagStuck);
+            ++m_stuckAwaiting[awaiting];
+            bump(m_totals, countersAt(static_cast<int>(awaiting), t0), static_cast<int>(awaiting), &StageCounters::stuck);
+        }
+    }
+    std::sort(evictions.begin(), evictions.end());
+    for (const Eviction& eviction : evictions)
+        evict(m_open.find(eviction.key), eviction.reason, eviction.atMs);
+}
+
+std::vector<LostRecord> JoinEngine::takeLost()
+{
+    std::vector<LostRecord> out;
+    out.swap(m_lost);
+    return out;
+}
+
+// ---------------------------------------------------------------- queries --
+
+std::string JoinEngine::idText(uint64_t key, const OpenRecord& record) const
+{
+    if (record.textIndex() != 0)
+        return std::string(m_texts.text(record.textIndex()));
+    return composite_id::format(key);
+}
+
+StuckRecord JoinEngine::describe(uint64_t key, const OpenRecord& record) const
+{
+    StuckRecord out;
+    out.id = idText(key, record);
+    out.key = key;
+    out.t0Ms = record.t0();
+    out.lastSeenMs = record.lastSeenMs();
+    out.lastStage = record.lastStage();
+    out.awaitingStage = out.lastStage + 1;
+    out.partition = record.partition();
+    out.offset = record.offset();
+    const int64_t watermark = m_clock.watermark(out.awaitingStage);
+    out.ageMs = watermark == kNoTime ? 0 : watermark - out.t0Ms;
+    return out;
+}
+
+Gauges JoinEngine::gauges() const
+{
+    Gauges out;
+    out.open = m_openCount;
+    out.early = m_earlyCount;
+    out.streamTimeMs = m_streamTimeMs;
+    out.stages.resize(static_cast<size_t>(m_config.stageCount));
+    for (size_t stage_idx = 0; stage_idx < out.stages.size(); ++stage_idx) {
+        StageGauges& stage = out.stages[stage_idx];
+        stage.watermarkMs = m_clock.watermark(static_cast<int>(stage_idx));
+        stage.openAwaiting = m_openAwaiting[stage_idx];
+        stage.stuckAwaiting = m_stuckAwaiting[stage_idx];
+        stage.earlyHere = m_earlyAt[stage_idx];
+        out.stuck += m_stuckAwaiting[stage_idx];
+    }
+    return out;
+}
+
+std::vector<StuckRecord> JoinEngine::oldestStuck(size_t n, std::optional<int> awaitingStage) const
+{
+    std::vector<std::tuple<int64_t, uint64_t, size_t>> candidates;
+    for (size_t slot = 0; slot < m_open.capacity(); ++slot) {
+        if (m_open.keyAt(slot) == 0)
+            continue;
+        const OpenRecord& record = m_open.valueAt(slot);
+        if (!record.hasIncoming() || !record.isStuck())
+            continue;
+        if (awaitingStage && record.lastStage() + 1 != *awaitingStage)
+            continue;
+        candidates.emplace_back(record.t0(), m_open.keyAt(slot), slot);
+    }
+    const size_t keep = std::min(n, candidates.size());
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end());
+    std::vector<StuckRecord> out;
+    out.reserve(keep);
+    for (size_t rank = 0; rank < keep; ++rank) {
+        const size_t slot = std::get<2>(candidates[rank]);
+        out.push_back(describe(m_open.keyAt(slot), m_open.valueAt(slot)));
+    }
+    return out;
+}
+
+std::vector<StuckRecord> JoinEngine::openRecords() const
+{
+    std::vector<StuckRecord> out;
+    out.reserve(m_openCount);
+    for (size_t slot = 0; slot < m_open.capacity(); ++slot)
+        if (m_open.keyAt(slot) != 0 && m_open.valueAt(slot).hasIncoming())
+            out.push_back(describe(m_open.keyAt(slot), m_open.valueAt(slot)));
+    std::sort(out.begin(), out.end(), [](const StuckRecord& a, const StuckRecord& b) {
+        return std::tie(a.t0Ms, a.key) < std::tie(b.t0Ms, b.key);
+    });
+    return out;
+}
+
+RecordStatus JoinEngine::lookup(const RecordId& id) const
+{
+    RecordStatus status;
+    const size_t slot = m_open.find(id.key);
+    if (slot != LinearProbeMap<OpenRecord>::kNotFound) {
+        const OpenRecord& record = m_open.valueAt(slot);
+        const int lastStage = record.lastStage();
+        status.partition = record.partition();
+        status.offset = record.offset();
+        status.awaitingStage = record.hasIncoming() ? lastStage + 1 : 0;
+        if (record.hasIncoming()) {
+            status.state = record.isStuck() ? RecordState::Stuck : RecordState::Open;
+            status.journey.push_back({0, record.t0()});
+        } else {
+            status.state = RecordState::Early;
+            const int firstStage = __builtin_ctz(record.seenMask());
+            if (firstStage != lastStage)
+                status.journey.push_back({firstStage, record.t0()});
+        }
+        if (lastStage > 0)
+            status.journey.push_back({lastStage, record.lastSeenMs()});
+        return status;
+    }
+    const auto outcome = m_done.find(id.key);
+    if (!outcome)
+        return status;
+    switch (outcome->kind) {
+    case DoneSet::Kind::Matched:
+        status.state = RecordState::Matched;
+        status.latencyMs = outcome->latencyMs;
+        status.journey = {{0, outcome->timeMs - outcome->latencyMs}, {lastStageIndex(), outcome->timeMs}};
+        break;
+    case DoneSet::Kind::Lost:
+        status.state = RecordState::Lost;
+        status.journey = {{0, outcome->timeMs}};
+        break;
+    case DoneSet::Kind::Orphan:
+        status.state = RecordState::Orphan;
+        status.journey = {{lastStageIndex(), outcome->timeMs}};
+        break;
+    }
+    return status;
+}
+
+JoinEngine::MemoryUse JoinEngine::memoryUse() const
+{
+    return MemoryUse{m_open.bytesUsed(), m_texts.bytesUsed(), m_done.bytesUsed(), m_done.size()};
+}
+
+} // namespace slatrack::engine

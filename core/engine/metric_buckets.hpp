@@ -1,0 +1,54 @@
+#pragma once
+
+#include "engine_types.hpp"
+#include "latency_histogram.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+namespace slatrack::engine {
+
+// Metrics of one second of event time.
+struct MetricBucket {
+    int64_t second = 0;                   // Unix seconds
+    std::vector<StageCounters> stages;    // one per stage
+    LatencyHistogram endToEnd;            // completed in this second
+    std::vector<LatencyHistogram> hops;   // hops[k]: stage k-1 -> k; empty for 2-stage pipelines
+};
+
+// A sliding run of 1 s buckets over event time, `retentionSeconds` long,
+// ending at the newest second touched. Buckets that fall off the front are
+// either dropped or, if keepExpired is set, queued for takeExpired() (the
+// store rolls them up into minutes). A count for a second already older than
+// the retention goes to olderThanRetention() so nothing vanishes from sums.
+//
+// Thread-safety: none; owned by the engine.
+class MetricBuckets {
+public:
+    MetricBuckets(int stageCount, int64_t retentionSeconds);
+
+    MetricBucket& bucketFor(int64_t timeMs);
+    void setKeepExpired(bool keep) { m_keepExpired = keep; }
+    std::vector<MetricBucket> takeExpired();
+
+    const std::deque<MetricBucket>& buckets() const { return m_buckets; }
+    const MetricBucket& olderThanRetention() const { return m_older; }
+
+    // Merged over buckets whose second lies in [fromMs, toMs).
+    LatencyHistogram endToEndBetween(int64_t fromMs, int64_t toMs) const;
+    StageCounters countersBetween(int stage, int64_t fromMs, int64_t toMs) const;
+
+private:
+    MetricBucket makeBucket(int64_t second) const;
+    void expireFront();
+
+    int m_stageCount;
+    int64_t m_retentionSeconds;
+    bool m_keepExpired = false;
+    std::deque<MetricBucket> m_buckets;  // contiguous seconds, ascending
+    MetricBucket m_older;
+    std::vector<MetricBucket> m_expired;
+};
+
+} // namespace slatrack::engine
