@@ -13,6 +13,8 @@ namespace slatrack::engine {
 //    (it is printed back with composite_id::format).
 //  - Opaque string IDs: key is hashOpaqueId(text) and text is the ID.
 // Key 0 is reserved (it marks empty table slots); neither codec produces it.
+// An opaque text must not be empty (a missing ID is rejected before it gets
+// here), or the RecordId would read as composite.
 struct RecordId {
     uint64_t key = 0;
     std::string_view text;  // borrowed: valid for the duration of the call only
@@ -24,7 +26,9 @@ struct RecordId {
 
 // 64-bit hash of an opaque ID, never 0. Two different IDs collide with
 // probability ~2^-64 per pair; the engine treats a collision as the same
-// record (documented in join_engine.hpp).
+// record (documented in join_engine.hpp). Deterministic across builds,
+// platforms and standard libraries (no std::hash), because keys outlive the
+// process in store snapshots. Any thread.
 uint64_t hashOpaqueId(std::string_view text);
 
 // Composite temporal IDs: 64 bits, high 32 = Unix seconds at creation,
@@ -36,11 +40,18 @@ struct ParseResult {
     std::string error;  // set when !value: says what was wrong with the text
 };
 
-// Accepts "0x" + 1..16 hex digits, exactly 16 hex digits without prefix
-// (the canonical form), or a decimal number (1..20 digits, <= 2^64-1).
-// Rejects empty text, other characters, overflow, and the value 0.
+// Accepts "0x"/"0X" + 1..16 hex digits, exactly 16 hex digits without prefix
+// (the canonical form), or a decimal number (1..20 digits, <= 2^64-1). Hex
+// digits may be either case. A 16-digit string is always read as hex: a
+// decimal that short is below 10^16, i.e. an ID created in January 1970.
+// Rejects empty text, other characters (no whitespace or sign), overflow,
+// and the value 0. The error quotes the text (escaped, cut at 64 bytes) and
+// names the problem, with 0-based byte positions, e.g.
+//   "0x12g4": invalid hex digit 'g' at position 4
+// All functions here are pure: any thread.
 ParseResult parse(std::string_view text);
 
+// make(0, 0) is 0, the reserved key: callers pass a real creation time.
 uint64_t make(uint32_t unixSeconds, uint32_t random);
 int64_t creationUnixSeconds(uint64_t id);
 // Canonical text: 16 lowercase hex digits, no prefix.
