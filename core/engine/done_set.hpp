@@ -70,6 +70,14 @@ public:
         m_current.valueAt(idx) = word;
     }
 
+    // Records the outcome of a key known to be absent (it was open until
+    // now: a key is never both open and done). Saves put()'s two lookups on
+    // the hot path of every match.
+    void insertAbsent(uint64_t key, Kind kind, int64_t latencyMs, int64_t timeMs)
+    {
+        m_current.valueAt(m_current.insertNew(key)) = encode(kind, latencyMs, timeMs);
+    }
+
     // Rotates generations by stream time (newest event time seen).
     void advance(int64_t streamTimeMs)
     {
@@ -80,7 +88,10 @@ public:
         if (streamTimeMs - *m_generationStartMs < m_horizonMs)
             return;
         std::swap(m_previous, m_current);
-        m_current = LinearProbeMap<uint64_t>();
+        // Size the new generation for what the last one held, so a steady
+        // stream never pays for growing (rehash + fresh pages) again.
+        const auto expected = static_cast<size_t>(static_cast<double>(m_previous.size()) / LinearProbeMap<uint64_t>::kMaxLoad * 1.1);
+        m_current = LinearProbeMap<uint64_t>(expected);
         m_generationStartMs = streamTimeMs;
     }
 

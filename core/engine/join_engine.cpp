@@ -154,7 +154,7 @@ void JoinEngine::complete(size_t slot, int64_t completionMs)
     bucket.endToEnd.record(latencyMs);
     m_totalEndToEnd.record(latencyMs);
 
-    m_done.put(key, DoneSet::Kind::Matched, latencyMs, completionMs);
+    m_done.insertAbsent(key, DoneSet::Kind::Matched, latencyMs, completionMs);
     if (record.textIndex() != 0)
         m_texts.release(record.textIndex());
     m_open.eraseAt(slot);
@@ -249,11 +249,11 @@ void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs)
             bump(m_totals, counters, awaiting, &StageCounters::lostOverflow);
         m_lost.push_back(LostRecord{idText(key, record), record.t0(), lastStage, awaiting,
                                     record.partition(), record.offset(), atMs, reason});
-        m_done.put(key, DoneSet::Kind::Lost, 0, record.t0());
+        m_done.insertAbsent(key, DoneSet::Kind::Lost, 0, record.t0());
         --m_openCount;
     } else {
         bump(m_totals, countersAt(lastStage, record.t0()), lastStage, &StageCounters::orphans);
-        m_done.put(key, DoneSet::Kind::Orphan, 0, record.t0());
+        m_done.insertAbsent(key, DoneSet::Kind::Orphan, 0, record.t0());
         --m_earlyCount;
     }
     if (record.textIndex() != 0)

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "huge_page_array.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <type_traits>
 
 namespace slatrack::engine {
@@ -49,7 +50,7 @@ public:
     {
         const size_t home = homeOf(key);
         __builtin_prefetch(&m_keys[home]);
-        __builtin_prefetch(&m_values[home]);
+        __builtin_prefetch(&m_values[home], 1);
     }
 
     size_t find(uint64_t key) const
@@ -114,7 +115,7 @@ public:
 
     void clear()
     {
-        std::fill_n(m_keys.get(), m_capacity, 0);
+        m_keys.zero();
         m_size = 0;
     }
 
@@ -138,8 +139,8 @@ private:
     void allocate(size_t capacity)
     {
         m_capacity = capacity;
-        m_keys = std::make_unique<uint64_t[]>(capacity);  // zeroed: all empty
-        m_values = std::make_unique_for_overwrite<Value[]>(capacity);
+        m_keys = HugePageArray<uint64_t>(capacity);  // zeroed: all empty
+        m_values = HugePageArray<Value>(capacity);
         m_size = 0;
     }
 
@@ -161,8 +162,8 @@ private:
         }
     }
 
-    std::unique_ptr<uint64_t[]> m_keys;
-    std::unique_ptr<Value[]> m_values;
+    HugePageArray<uint64_t> m_keys;
+    HugePageArray<Value> m_values;
     size_t m_capacity = 0;
     size_t m_size = 0;
 };

@@ -25,12 +25,19 @@ MetricBucket MetricBuckets::makeBucket(int64_t second) const
     return bucket;
 }
 
-MetricBucket& MetricBuckets::bucketFor(int64_t timeMs)
+MetricBucket& MetricBuckets::remember(MetricBucket& bucket)
+{
+    m_cached = &bucket;
+    m_cachedFromMs = bucket.second * 1000;
+    return bucket;
+}
+
+MetricBucket& MetricBuckets::locate(int64_t timeMs)
 {
     const int64_t second = floorSeconds(timeMs);
     if (m_buckets.empty()) {
         m_buckets.push_back(makeBucket(second));
-        return m_buckets.back();
+        return remember(m_buckets.back());
     }
     const int64_t first = m_buckets.front().second;
     const int64_t last = m_buckets.back().second;
@@ -41,26 +48,28 @@ MetricBucket& MetricBuckets::bucketFor(int64_t timeMs)
             while (!m_buckets.empty())
                 expireFront();
             m_buckets.push_back(makeBucket(second));
-            return m_buckets.back();
+            return remember(m_buckets.back());
         }
         for (int64_t fill = last + 1; fill <= second; ++fill)
             m_buckets.push_back(makeBucket(fill));
         while (m_buckets.back().second - m_buckets.front().second >= m_retentionSeconds)
             expireFront();
-        return m_buckets.back();
+        return remember(m_buckets.back());
     }
     if (second >= first)
-        return m_buckets[static_cast<size_t>(second - first)];
+        return remember(m_buckets[static_cast<size_t>(second - first)]);
     if (last - second < m_retentionSeconds) {
         for (int64_t fill = first - 1; fill >= second; --fill)
             m_buckets.push_front(makeBucket(fill));
-        return m_buckets.front();
+        return remember(m_buckets.front());
     }
     return m_older;
 }
 
 void MetricBuckets::expireFront()
 {
+    if (m_cached == &m_buckets.front())
+        m_cached = nullptr;
     if (m_keepExpired)
         m_expired.push_back(std::move(m_buckets.front()));
     m_buckets.pop_front();

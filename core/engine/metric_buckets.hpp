@@ -28,7 +28,14 @@ class MetricBuckets {
 public:
     MetricBuckets(int stageCount, int64_t retentionSeconds);
 
-    MetricBucket& bucketFor(int64_t timeMs);
+    // Called several times per event: the last bucket used is cached, since
+    // events of one batch nearly always fall in the same second.
+    MetricBucket& bucketFor(int64_t timeMs)
+    {
+        if (m_cached && timeMs >= m_cachedFromMs && timeMs < m_cachedFromMs + 1000)
+            return *m_cached;
+        return locate(timeMs);
+    }
     void setKeepExpired(bool keep) { m_keepExpired = keep; }
     std::vector<MetricBucket> takeExpired();
 
@@ -40,6 +47,8 @@ public:
     StageCounters countersBetween(int stage, int64_t fromMs, int64_t toMs) const;
 
 private:
+    MetricBucket& locate(int64_t timeMs);
+    MetricBucket& remember(MetricBucket& bucket);
     MetricBucket makeBucket(int64_t second) const;
     void expireFront();
 
@@ -49,6 +58,10 @@ private:
     std::deque<MetricBucket> m_buckets;  // contiguous seconds, ascending
     MetricBucket m_older;
     std::vector<MetricBucket> m_expired;
+    // std::deque keeps references valid on push at either end; the cache is
+    // dropped whenever a bucket is popped.
+    MetricBucket* m_cached = nullptr;
+    int64_t m_cachedFromMs = 0;
 };
 
 } // namespace slatrack::engine

@@ -1,0 +1,17 @@
+// slatrack-bench: one subcommand per benchmark, each printing one JSON object.
+#include "engine_bench.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+int main(int argc, char* argv[])
+{
+    const std::string_view which = argc > 1 ? argv[1] : "";
+    if (which == "engine")
+        return slatrack::bench::runEngineBench(argc - 1, argv + 1);
+    std::fprintf(stderr,
+                 "usage: slatrack-bench engine [--events N] [--open N]\n"
+                 "  engine   join throughput and memory at a steady state of open records\n");
+    return which.empty() || which == "--help" ? 0 : 2;
+}
