@@ -1,0 +1,107 @@
+#pragma once
+
+#include "core/engine/engine_types.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace slatrack::monitor {
+
+// What the monitor knows at one instant, as an immutable value. The engine
+// thread builds one a few times a second and publishes it as a
+// shared_ptr<const MonitorSnapshot>; the UI, the headless status line and
+// the alert rules only ever read these, so nobody locks the engine.
+
+enum class Phase : uint8_t {
+    Starting,   // connecting, assigning partitions
+    Replaying,  // catching up to the high watermarks seen at start
+    Live,
+};
+const char* phaseName(Phase phase);
+
+// Latency percentiles over a span, in ms (0 with count 0 when nothing completed).
+struct LatencySummary {
+    uint64_t count = 0;
+    int64_t p50 = 0;
+    int64_t p90 = 0;
+    int64_t p95 = 0;
+    int64_t p99 = 0;
+    int64_t max = 0;
+};
+
+// One second of event time, for charts.
+struct SecondPoint {
+    int64_t second = 0;                // Unix seconds
+    std::vector<uint64_t> seen;        // per stage, records seen (duplicates excluded)
+    uint64_t matched = 0;              // completed in this second
+    int64_t p50 = 0, p95 = 0, p99 = 0; // latency of records completed in this second
+};
+
+// Gauges sampled at each publication (wall clock), for the open/stuck chart.
+struct GaugeSample {
+    int64_t atMs = 0;
+    uint64_t open = 0;
+    uint64_t stuck = 0;
+    uint64_t lost = 0;  // cumulative
+};
+
+struct PartitionLag {
+    int stage = 0;
+    std::string topic;
+    int32_t partition = 0;
+    int64_t position = -1;       // next offset to read; -1 unknown
+    int64_t highWatermark = -1;  // -1 unknown
+    int64_t lag = 0;             // highWatermark - position, 0 when unknown
+    bool caughtUp = false;
+};
+
+struct StageReplay {
+    uint64_t consumed = 0;  // records read since start towards the target
+    uint64_t target = 0;    // records between start offsets and the high watermarks at start
+};
+
+struct MonitorSnapshot {
+    int64_t takenAtMs = 0;  // wall clock
+    std::string pipeline;
+    std::vector<std::string> stageNames;
+    int64_t slaMs = 0;
+    int64_t windowMs = 0;
+
+    Phase phase = Phase::Starting;
+    std::vector<StageReplay> replay;  // per stage
+    double replayPercent = 0;         // over all stages, 0..100
+    int64_t replayEtaMs = -1;         // -1: unknown
+
+    bool connected = false;
+    std::string connectionDetail;     // last broker error, empty when fine
+    uint32_t consumerRestarts = 0;
+
+    engine::Gauges gauges;
+    std::vector<engine::StageCounters> totals;  // since start
+    std::vector<double> ratePerSec;             // per stage, over the last kRateSeconds of event time
+    LatencySummary latencyLastMinute;           // completed in the last 60 s of event time
+    LatencySummary latencySinceStart;
+    std::vector<int64_t> freshnessMs;           // per stage: now - watermark; -1 unknown
+
+    std::vector<SecondPoint> series;      // last kSeriesSeconds, ascending
+    std::vector<GaugeSample> gaugeSeries; // last kSeriesSeconds of publications
+    std::vector<PartitionLag> partitions;
+    int64_t totalLag = 0;
+
+    std::vector<engine::StuckRecord> oldestStuck;  // up to kStuckSample, oldest first
+    std::vector<std::string> rejectedSamples;      // "stage topic[p]@offset: reason: detail"
+
+    static constexpr int kRateSeconds = 10;
+    static constexpr int kSeriesSeconds = 300;
+    static constexpr size_t kStuckSample = 100;
+
+    bool slaBreached() const { return latencyLastMinute.count > 0 && latencyLastMinute.p99 > slaMs; }
+    uint64_t lostTotal() const;
+    uint64_t orphanTotal() const;
+};
+
+using SnapshotPtr = std::shared_ptr<const MonitorSnapshot>;
+
+} // namespace slatrack::monitor

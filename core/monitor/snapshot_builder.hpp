@@ -1,0 +1,23 @@
+#pragma once
+
+#include "monitor_snapshot.hpp"
+
+#include "core/engine/join_engine.hpp"
+
+#include <deque>
+
+namespace slatrack::monitor {
+
+// Fills the engine-derived part of a snapshot (gauges, totals, rates,
+// latency summaries, per-second series, oldest stuck). The caller adds what
+// ingestion knows (phase, connection, partitions).
+//
+// Thread: the engine's owner thread (it reads the engine).
+// gaugeHistory is the caller's running list of samples; this appends the
+// current one and trims it to kSeriesSeconds.
+MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t nowMs,
+                                    std::deque<GaugeSample>& gaugeHistory);
+
+LatencySummary summarize(const engine::LatencyHistogram& histogram);
+
+} // namespace slatrack::monitor
