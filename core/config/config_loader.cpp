@@ -1,0 +1,236 @@
+#include "core/config/config_loader.hpp"
+
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/config/duration_parse.hpp"
+#include "core/config/json_fields.hpp"
+#include "core/config/secret_ref.hpp"
+#include "core/config/small_file.hpp"
+#include "core/config/stage_parse.hpp"
+
+namespace slatrack::config {
+namespace {
+
+using nlohmann::json;
+
+// A config is a page of text; anything bigger is the wrong file.
+constexpr std::uintmax_t kMaxConfigFileBytes = 4 * 1024 * 1024;
+constexpr std::string_view kExpectedPropertyValue =
+    R"(a string, number, boolean or secret reference {"env": "NAME"} / {"file": "PATH"})";
+
+// Plain-text values of these properties are credentials: they are kept as a
+// Secret so that describeForLog() masks them even when written inline.
+bool isCredentialProperty(std::string_view name)
+{
+    return name.find("password") != std::string_view::npos || name.find("secret") != std::string_view::npos ||
+           name == "ssl.key.pem" || name == "sasl.oauthbearer.config";
+}
+
+void readProperties(Diagnostics& diag, const json& properties, const std::string& path,
+                    const std::filesystem::path& baseDir, KafkaConfig& kafka)
+{
+    if (!expectObject(diag, properties, path, "an object of librdkafka properties"))
+        return;
+    for (const auto& [name, value] : properties.items()) {
+        const std::string propertyPath = bracketPath(path, name);
+        if (name.empty()) {
+            diag.error(propertyPath, "expected a librdkafka property name, got an empty key");
+            continue;
+        }
+        if (name == "bootstrap.servers" || name == "metadata.broker.list") {
+            diag.error(propertyPath, "expected the brokers in kafka.brokers, got them as a property");
+            continue;
+        }
+        if (name == "group.id") {
+            diag.error(propertyPath, "expected the consumer group in kafka.group_id, got it as a property");
+            continue;
+        }
+        if (value.is_object()) {
+            if (std::optional<Secret> secret = readSecretRef(diag, value, propertyPath, baseDir))
+                kafka.properties.emplace(name, std::move(*secret));
+        } else if (value.is_string() || value.is_number() || value.is_boolean()) {
+            // librdkafka takes every property as text; 20 and true become "20" and "true".
+            std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+            if (isCredentialProperty(name))
+                kafka.properties.emplace(name, Secret(std::move(text), Secret::Source::Inline, {}));
+            else
+                kafka.properties.emplace(name, std::move(text));
+        } else {
+            diag.expected(propertyPath, kExpectedPropertyValue, value);
+        }
+    }
+}
+
+void readKafka(Diagnostics& diag, const json& root, const std::filesystem::path& baseDir, PipelineConfig& config)
+{
+    const json* kafka = requiredField(diag, root, "", "kafka", "an object with brokers, group_id and properties");
+    if (kafka == nullptr || !expectObject(diag, *kafka, "kafka", "an object with brokers, group_id and properties"))
+        return;
+    checkKeys(diag, *kafka, "kafka", {"brokers", "group_id", "properties"});
+    if (const json* brokers = requiredField(diag, *kafka, "kafka", "brokers", R"(a string like "host1:9092,host2:9092")"))
+        config.kafka.brokers = readNonEmptyString(diag, *brokers, "kafka.brokers").value_or("");
+    if (const json* groupId = optionalField(*kafka, "group_id"))
+        config.kafka.groupId = readNonEmptyString(diag, *groupId, "kafka.group_id").value_or("");
+    else
+        config.kafka.groupId = "slatrack-" + config.pipeline;
+    if (const json* properties = optionalField(*kafka, "properties"))
+        readProperties(diag, *properties, "kafka.properties", baseDir, config.kafka);
+}
+
+// A duration field that must be > 0; keeps `target` (the default) when absent.
+bool readPositiveDuration(Diagnostics& diag, const json& root, std::string_view key, Milliseconds& target)
+{
+    const json* value = optionalField(root, key);
+    if (value == nullptr)
+        return true;
+    const std::optional<Milliseconds> duration = readDuration(diag, *value, key);
+    if (!duration)
+        return false;
+    if (duration->count() <= 0) {
+        diag.expected(std::string(key), "a duration greater than 0", *value);
+        return false;
+    }
+    target = *duration;
+    return true;
+}
+
+std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, const std::filesystem::path& baseDir)
+{
+    if (!root.is_object()) {
+        diag.expected("", "a JSON object at the top level", root);
+        return std::nullopt;
+    }
+    checkKeys(diag, root, "",
+              {"pipeline", "kafka", "id_format", "stages", "window", "sla", "grace", "max_open_records",
+               "dedup_horizon"});
+
+    PipelineConfig config;
+    if (const json* pipeline = requiredField(diag, root, "", "pipeline", "a non-empty string naming the pipeline"))
+        config.pipeline = readNonEmptyString(diag, *pipeline, "pipeline").value_or("");
+
+    std::optional<IdFormat> idFormat = IdFormat::Opaque;
+    if (const json* value = optionalField(root, "id_format")) {
+        const std::optional<std::string> text = readChoice(diag, *value, "id_format", {"composite", "opaque"});
+        if (!text)
+            idFormat.reset();
+        else
+            idFormat = *text == "composite" ? IdFormat::Composite : IdFormat::Opaque;
+    }
+    config.idFormat = idFormat.value_or(IdFormat::Opaque);
+
+    readKafka(diag, root, baseDir, config);
+    readStages(diag, root, idFormat, config.stages);
+
+    const bool windowOk = readPositiveDuration(diag, root, "window", config.window);
+    const bool slaOk = readPositiveDuration(diag, root, "sla", config.sla);
+    const bool graceOk = readPositiveDuration(diag, root, "grace", config.grace);
+    config.dedupHorizon = config.window;
+    readPositiveDuration(diag, root, "dedup_horizon", config.dedupHorizon);
+    if (const json* maxOpen = optionalField(root, "max_open_records"))
+        config.maxOpenRecords = readPositiveInteger(diag, *maxOpen, "max_open_records").value_or(0);
+
+    // A record is stuck after sla and lost after window, and an early record
+    // waits grace inside the window: either limit at or past the window
+    // would never fire.
+    if (windowOk) {
+        const std::string windowText = "window (" + formatDuration(config.window) +
+                                       (optionalField(root, "window") ? ")" : ", the default)");
+        if (slaOk && config.sla >= config.window)
+            diag.error("sla", "expected less than " + windowText + ", got " + formatDuration(config.sla));
+        if (graceOk && config.grace >= config.window)
+            diag.error("grace", "expected less than " + windowText + ", got " + formatDuration(config.grace));
+    }
+
+    if (diag.errorCount() > 0)
+        return std::nullopt;
+    return config;
+}
+
+nlohmann::ordered_json describeIdSource(const IdSource& id)
+{
+    nlohmann::ordered_json out{{"from", configName(id.kind)}};
+    if (id.kind == IdSource::Kind::JsonPointer)
+        out["pointer"] = id.pointer;
+    if (id.kind == IdSource::Kind::Header)
+        out["name"] = id.headerName;
+    return out;
+}
+
+nlohmann::ordered_json describeTimeSource(const TimeSource& time)
+{
+    nlohmann::ordered_json out{{"from", configName(time.kind)}};
+    if (time.kind == TimeSource::Kind::JsonPointer) {
+        out["pointer"] = time.pointer;
+        out["format"] = configName(time.format);
+    }
+    return out;
+}
+
+} // namespace
+
+LoadResult parseConfig(std::string_view text, std::string_view fileNameForMessages,
+                       const std::filesystem::path& baseDir)
+{
+    Diagnostics diag{std::string(fileNameForMessages)};
+    LoadResult result;
+    if (const std::optional<json> root = parseJsonText(diag, text))
+        result.config = readPipeline(diag, *root, baseDir);
+    result.errors = diag.takeErrors();
+    // Duplicate keys are reported by the text parser, after which the tree is
+    // still readable: they must fail the load too.
+    if (!result.errors.empty())
+        result.config.reset();
+    return result;
+}
+
+LoadResult loadConfigFile(const std::filesystem::path& path)
+{
+    const FileReadResult read = readSmallFile(path, kMaxConfigFileBytes);
+    if (!read.content) {
+        LoadResult result;
+        result.errors.push_back(ConfigError{path.string(), {}, "cannot read the config file: " + read.error});
+        return result;
+    }
+    // absolute(): a bare "orders.json" has an empty parent path, and secret
+    // files must not resolve against whatever the working directory is later.
+    std::error_code error;
+    std::filesystem::path baseDir = std::filesystem::absolute(path, error).parent_path();
+    if (error)
+        baseDir = path.parent_path();
+    return parseConfig(*read.content, path.string(), baseDir);
+}
+
+std::string describeForLog(const PipelineConfig& config)
+{
+    // ordered_json: the same order as in the file, so it reads like one.
+    nlohmann::ordered_json properties = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : config.kafka.properties) {
+        if (const auto* secret = std::get_if<Secret>(&value))
+            properties[name] = secret->masked();
+        else
+            properties[name] = std::get<std::string>(value);
+    }
+    nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+    for (const StageConfig& stage : config.stages) {
+        stages.push_back({{"name", stage.name},
+                          {"topics", stage.topics},
+                          {"id", describeIdSource(stage.id)},
+                          {"time", describeTimeSource(stage.time)}});
+    }
+    const nlohmann::ordered_json out{
+        {"pipeline", config.pipeline},
+        {"kafka", {{"brokers", config.kafka.brokers}, {"group_id", config.kafka.groupId}, {"properties", properties}}},
+        {"id_format", configName(config.idFormat)},
+        {"stages", stages},
+        {"window", formatDuration(config.window)},
+        {"sla", formatDuration(config.sla)},
+        {"grace", formatDuration(config.grace)},
+        {"dedup_horizon", formatDuration(config.dedupHorizon)},
+        {"max_open_records", config.maxOpenRecords},
+    };
+    return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+} // namespace slatrack::config
