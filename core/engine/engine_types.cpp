@@ -73,6 +73,7 @@ StageCounters& StageCounters::operator+=(const StageCounters& other)
     outOfOrder += other.outOfOrder;
     early += other.early;
     orphans += other.orphans;
+    beforeScope += other.beforeScope;
     matched += other.matched;
     late += other.late;
     lateAfterLost += other.lateAfterLost;

@@ -55,6 +55,7 @@ struct StageCounters {
     uint64_t outOfOrder = 0;     // seen here after a later stage already had it
     uint64_t early = 0;          // seen here before stage 0 (held for the grace period)
     uint64_t orphans = 0;        // early records whose incoming never came (stage = last seen)
+    uint64_t beforeScope = 0;    // early records whose incoming predates what the monitor reads
     uint64_t matched = 0;        // last stage only: completed records
     uint64_t late = 0;           // matched after having been declared stuck
     uint64_t lateAfterLost = 0;  // processed after having been evicted as lost

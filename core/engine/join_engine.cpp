@@ -234,7 +234,16 @@ void JoinEngine::evictOldest()
         evict(m_open.find(key), LostReason::Overflow, m_streamTimeMs);
 }
 
-void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs)
+bool JoinEngine::startedBeforeScope(uint64_t key, const OpenRecord& record) const
+{
+    if (m_scopeStartMs == kNoTime)
+        return false;
+    if (record.textIndex() == 0)
+        return composite_id::creationUnixSeconds(key) * 1000 < m_scopeStartMs;
+    return record.t0() < m_scopeStartMs + m_config.slaMs;
+}
+
+void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs, bool beforeScope)
 {
     const OpenRecord record = m_open.valueAt(slot);
     const uint64_t key = m_open.keyAt(slot);
@@ -252,7 +261,7 @@ void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs)
         m_done.insertAbsent(key, DoneSet::Kind::Lost, 0, record.t0());
         --m_openCount;
     } else {
-        bump(m_totals, countersAt(lastStage, record.t0()), lastStage, &StageCounters::orphans);
+        bump(m_totals, countersAt(lastStage, record.t0()), lastStage, beforeScope ? &StageCounters::beforeScope : &StageCounters::orphans);
         m_done.insertAbsent(key, DoneSet::Kind::Orphan, 0, record.t0());
         --m_earlyCount;
     }
@@ -287,6 +296,7 @@ void JoinEngine::sweep()
         uint64_t key;
         LostReason reason;
         int64_t atMs;
+        bool beforeScope;
         bool operator<(const Eviction& other) const { return std::tie(t0, key) < std::tie(other.t0, other.key); }
     };
     std::vector<Eviction> evictions;
@@ -299,7 +309,7 @@ void JoinEngine::sweep()
         if (!record.hasIncoming()) {
             const int64_t incomingWatermark = watermark[0];
             if (incomingWatermark != kNoTime && t0 + m_config.graceMs <= incomingWatermark)
-                evictions.push_back({t0, key, LostReason::Window, incomingWatermark});
+                evictions.push_back({t0, key, LostReason::Window, incomingWatermark, startedBeforeScope(key, record)});
             else
                 ++m_earlyAt[static_cast<size_t>(record.lastStage())];
             continue;
@@ -311,7 +321,7 @@ void JoinEngine::sweep()
             continue;
         }
         if (t0 + m_config.windowMs <= stageWatermark) {
-            evictions.push_back({t0, key, LostReason::Window, stageWatermark});
+            evictions.push_back({t0, key, LostReason::Window, stageWatermark, false});
             continue;
         }
         ++m_openAwaiting[awaiting];
@@ -323,7 +333,7 @@ void JoinEngine::sweep()
     }
     std::sort(evictions.begin(), evictions.end());
     for (const Eviction& eviction : evictions)
-        evict(m_open.find(eviction.key), eviction.reason, eviction.atMs);
+        evict(m_open.find(eviction.key), eviction.reason, eviction.atMs, eviction.beforeScope);
 }
 
 std::vector<LostRecord> JoinEngine::takeLost()

@@ -46,6 +46,14 @@ public:
     // Partition bookkeeping from ingestion (see StageClock).
     void setCaughtUp(int stage, uint16_t partition, bool caughtUp) { m_clock.setCaughtUp(stage, partition, caughtUp); }
     void forgetPartition(int stage, uint16_t partition) { m_clock.forget(stage, partition); }
+    // The earliest event time ingestion reads (replay start). A processed
+    // record seen without its incoming one, whose incoming would predate
+    // this, is counted beforeScope instead of orphan: otherwise every start
+    // or audit would report the records that straddle its first instant as
+    // orphans. Composite IDs tell their creation time exactly; for opaque
+    // IDs a record first seen within one SLA of the start is given the
+    // benefit of the doubt.
+    void setScopeStart(int64_t scopeStartMs) { m_scopeStartMs = scopeStartMs; }
     // Recomputes watermarks at `nowMs` and, if the sweep interval has
     // passed (or `force`), judges stuck / lost / orphan records.
     void advance(int64_t nowMs, bool force = false);
@@ -86,7 +94,8 @@ private:
     void complete(size_t slot, int64_t completionMs);
     void insertRecord(const Event& event, bool incoming);
     void evictOldest();
-    void evict(size_t slot, LostReason reason, int64_t atMs);
+    void evict(size_t slot, LostReason reason, int64_t atMs, bool beforeScope = false);
+    bool startedBeforeScope(uint64_t key, const OpenRecord& record) const;
     void sweep();
     std::string idText(uint64_t key, const OpenRecord& record) const;
     StuckRecord describe(uint64_t key, const OpenRecord& record) const;
@@ -111,6 +120,7 @@ private:
     std::vector<uint64_t> m_earlyAt;        // per stage, as of the last sweep
     int64_t m_streamTimeMs = kNoTime;
     int64_t m_lastSweepNowMs = kNoTime;
+    int64_t m_scopeStartMs = kNoTime;
 };
 
 } // namespace slatrack::engine

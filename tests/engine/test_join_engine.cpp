@@ -219,6 +219,20 @@ private slots:
         QCOMPARE(engine.lookup(RecordId::composite(7)).state, RecordState::Orphan);
     }
 
+    void processedBeforeScopeIsNotAnOrphan()
+    {
+        JoinEngine engine(testConfig());
+        const int64_t scopeStart = 1'700'000'000'000;
+        engine.setScopeStart(scopeStart);
+        // Created 5 s before the monitor's first instant, processed after it.
+        const uint64_t before = composite_id::make(static_cast<uint32_t>(scopeStart / 1000 - 5), 77);
+        const uint64_t inside = composite_id::make(static_cast<uint32_t>(scopeStart / 1000 + 1), 78);
+        feed(engine, {ev(before, 1, scopeStart + 100), ev(inside, 1, scopeStart + 1100), ev(99, 0, scopeStart + 5000)});
+        engine.advance(0);
+        QCOMPARE(total(engine, 1).beforeScope, 1u);
+        QCOMPARE(total(engine, 1).orphans, 1u);
+    }
+
     void intermediateHopLatency()
     {
         JoinEngine engine(testConfig(3));

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/config/pipeline_config.hpp"
+#include "core/engine/engine_types.hpp"
+#include "text_arena.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+typedef struct rd_kafka_headers_s rd_kafka_headers_t;
+
+namespace slatrack::ingest {
+
+// The parts of a Kafka message that extraction looks at.
+struct RawMessage {
+    std::string_view key;
+    std::string_view value;
+    int64_t kafkaTimestampMs = -1;               // -1: the message has none
+    const rd_kafka_headers_t* headers = nullptr; // may be null
+};
+
+struct ExtractLimits {
+    // Values are parsed as JSON only up to this size; a larger one is
+    // rejected as too_large rather than stalling ingestion on one message.
+    size_t maxJsonValueBytes = 256 * 1024;
+    size_t maxIdBytes = 256;
+    // Event times further than this from the wall clock are absurd (a
+    // producer with a broken clock, seconds mistaken for ms, ...).
+    int64_t maxPastMs = 366LL * 24 * 3600 * 1000;
+    int64_t maxFutureMs = 24LL * 3600 * 1000;
+};
+
+struct ExtractResult {
+    bool ok = false;
+    engine::RecordId id;   // ok: text (opaque IDs) lives in the arena passed in
+    int64_t timeMs = 0;    // ok
+    engine::RejectReason reason = engine::RejectReason::NotJson;  // !ok
+    std::string detail;    // !ok: what exactly was wrong, for the samples
+};
+
+// Turns one stage's Kafka messages into (record ID, event time) following
+// the stage's config. Stateless after construction; one per stage per
+// consumer thread (not shared between threads).
+class RecordExtractor {
+public:
+    RecordExtractor(const config::StageConfig& stage, config::IdFormat idFormat, ExtractLimits limits = {});
+
+    ExtractResult extract(const RawMessage& message, int64_t nowMs, TextArena& arena) const;
+
+private:
+    bool needsJson() const;
+
+    config::StageConfig m_stage;
+    config::IdFormat m_idFormat;
+    ExtractLimits m_limits;
+};
+
+// RFC 3339 date-time ("2019-08-29T21:15:00Z", "...T21:15:00.123+02:00") to
+// Unix ms; false when malformed.
+bool parseRfc3339(std::string_view text, int64_t& unixMs);
+
+} // namespace slatrack::ingest
