@@ -281,6 +281,15 @@ void JoinEngine::advance(int64_t nowMs, bool force)
     }
 }
 
+void JoinEngine::finishAt(int64_t endMs)
+{
+    for (int stage = 0; stage < m_config.stageCount; ++stage)
+        m_clock.restoreWatermark(stage, std::max(m_clock.watermark(stage), endMs));
+    if (m_streamTimeMs != kNoTime)
+        m_done.advance(m_streamTimeMs);
+    sweep();
+}
+
 void JoinEngine::sweep()
 {
     const size_t stageCount = static_cast<size_t>(m_config.stageCount);

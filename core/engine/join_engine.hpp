@@ -58,6 +58,10 @@ public:
     // passed (or `force`), judges stuck / lost / orphan records.
     void advance(int64_t nowMs, bool force = false);
 
+    // Closes a bounded range (an audit): every stage counts as read up to
+    // `endMs` - "now" is the end of the range - and records are judged.
+    void finishAt(int64_t endMs);
+
     // --- outputs --------------------------------------------------------------
     // Records evicted since the last call, oldest first; the store keeps them.
     std::vector<LostRecord> takeLost();

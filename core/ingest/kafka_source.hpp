@@ -4,7 +4,7 @@
 #include "partition_tracker.hpp"
 
 #include "core/config/pipeline_config.hpp"
-#include "core/monitor/monitor_snapshot.hpp"
+#include "source_progress.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -44,8 +44,8 @@ struct SourceStatus {
     std::string lastError;
     std::string fatalError;      // set when the source gave up (bad config, ...)
     uint32_t restarts = 0;
-    std::vector<monitor::StageReplay> replay;
-    std::vector<monitor::PartitionLag> partitions;
+    std::vector<StageReplay> replay;
+    std::vector<PartitionLag> partitions;
     uint64_t skippedOutOfRange = 0;
     uint64_t consumed = 0;
 };

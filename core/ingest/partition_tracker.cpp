@@ -35,9 +35,9 @@ bool PartitionTracker::reachedStartTargets() const
     });
 }
 
-std::vector<monitor::StageReplay> PartitionTracker::replayProgress(int stageCount) const
+std::vector<StageReplay> PartitionTracker::replayProgress(int stageCount) const
 {
-    std::vector<monitor::StageReplay> out(static_cast<size_t>(stageCount));
+    std::vector<StageReplay> out(static_cast<size_t>(stageCount));
     for (const Partition& part : m_partitions) {
         if (part.startHighWatermark < 0 || part.startOffset < 0)
             continue;
@@ -50,12 +50,12 @@ std::vector<monitor::StageReplay> PartitionTracker::replayProgress(int stageCoun
     return out;
 }
 
-std::vector<monitor::PartitionLag> PartitionTracker::lag() const
+std::vector<PartitionLag> PartitionTracker::lag() const
 {
-    std::vector<monitor::PartitionLag> out;
+    std::vector<PartitionLag> out;
     out.reserve(m_partitions.size());
     for (const Partition& part : m_partitions) {
-        monitor::PartitionLag entry;
+        PartitionLag entry;
         entry.stage = part.stage;
         entry.topic = part.topic;
         entry.partition = part.partition;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/monitor/monitor_snapshot.hpp"
+#include "source_progress.hpp"
 
 #include <cstdint>
 #include <map>
@@ -40,8 +40,8 @@ public:
     // True when every partition has reached the high watermark it had at
     // start: the replay is over (and an audit may stop).
     bool reachedStartTargets() const;
-    std::vector<monitor::StageReplay> replayProgress(int stageCount) const;
-    std::vector<monitor::PartitionLag> lag() const;
+    std::vector<StageReplay> replayProgress(int stageCount) const;
+    std::vector<PartitionLag> lag() const;
     // Next offset per partition, to resume after a consumer restart.
     std::map<Key, int64_t> positions() const;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/engine_types.hpp"
+#include "core/ingest/source_progress.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -47,20 +48,8 @@ struct GaugeSample {
     uint64_t lost = 0;  // cumulative
 };
 
-struct PartitionLag {
-    int stage = 0;
-    std::string topic;
-    int32_t partition = 0;
-    int64_t position = -1;       // next offset to read; -1 unknown
-    int64_t highWatermark = -1;  // -1 unknown
-    int64_t lag = 0;             // highWatermark - position, 0 when unknown
-    bool caughtUp = false;
-};
-
-struct StageReplay {
-    uint64_t consumed = 0;  // records read since start towards the target
-    uint64_t target = 0;    // records between start offsets and the high watermarks at start
-};
+using ingest::PartitionLag;
+using ingest::StageReplay;
 
 struct MonitorSnapshot {
     int64_t takenAtMs = 0;  // wall clock

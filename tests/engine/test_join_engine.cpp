@@ -219,6 +219,20 @@ private slots:
         QCOMPARE(engine.lookup(RecordId::composite(7)).state, RecordState::Orphan);
     }
 
+    void finishAtJudgesEveryStageAtTheEnd()
+    {
+        JoinEngine engine(testConfig());
+        // Nothing was ever read on stage 1: live, it could not be judged;
+        // at the end of an audit range it can.
+        feed(engine, {ev(7, 0, 0), ev(8, 0, 3500)});
+        engine.advance(0);
+        QCOMPARE(engine.gauges().stuck, 0u);
+        engine.finishAt(4000);
+        QCOMPARE(engine.gauges().stuck, 1u);
+        QCOMPARE(engine.gauges().open, 2u);
+        QCOMPARE(engine.gauges().stages[1].watermarkMs, 4000);
+    }
+
     void processedBeforeScopeIsNotAnOrphan()
     {
         JoinEngine engine(testConfig());

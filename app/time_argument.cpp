@@ -1,0 +1,56 @@
+#include "time_argument.hpp"
+
+#include "core/config/duration_parse.hpp"
+#include "core/ingest/record_extractor.hpp"
+
+#include <charconv>
+#include <ctime>
+
+namespace slatrack::app {
+
+TimeArgument parseTimeArgument(std::string_view text, int64_t nowMs)
+{
+    TimeArgument out;
+    if (text == "now") {
+        out.ok = true;
+        out.unixMs = nowMs;
+        return out;
+    }
+    if (!text.empty() && text.front() == '-') {
+        const auto duration = config::parseDuration(text.substr(1));
+        if (!duration.value) {
+            out.error = "\"" + std::string(text) + "\": " + duration.error;
+            return out;
+        }
+        out.ok = true;
+        out.unixMs = nowMs - duration.value->count();
+        return out;
+    }
+    int64_t millis = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), millis);
+    if (error == std::errc() && end == text.data() + text.size() && !text.empty()) {
+        out.ok = true;
+        out.unixMs = millis;
+        return out;
+    }
+    if (ingest::parseRfc3339(text, out.unixMs)) {
+        out.ok = true;
+        return out;
+    }
+    out.error = "\"" + std::string(text) + "\": expected now, -DURATION (e.g. -30m), an RFC 3339 time (e.g. 2026-11-21T02:10:00Z) or Unix milliseconds";
+    return out;
+}
+
+std::string formatRfc3339(int64_t unixMs)
+{
+    const time_t seconds = static_cast<time_t>(unixMs / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[40];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    char withMillis[48];
+    std::snprintf(withMillis, sizeof withMillis, "%s.%03dZ", text, static_cast<int>(unixMs % 1000));
+    return withMillis;
+}
+
+} // namespace slatrack::app

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "monitor_snapshot.hpp"
+
+#include "core/config/pipeline_config.hpp"
+#include "core/engine/engine_types.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace slatrack::monitor {
+
+struct AuditRange {
+    int64_t fromMs = 0;  // records with event time before this are skipped
+    int64_t toMs = 0;    // ... at or after this too; "now" of the judgement
+    // Give up if the brokers cannot be reached / partitions assigned in this long.
+    int64_t connectTimeoutMs = 30'000;
+};
+
+struct AuditReport {
+    std::string pipeline;
+    std::vector<std::string> stageNames;
+    AuditRange range;
+    int64_t slaMs = 0;
+    int64_t windowMs = 0;
+    std::vector<engine::StageCounters> perStage;
+    uint64_t incoming = 0, processed = 0, matched = 0;
+    uint64_t open = 0;   // unmatched at the end, younger than the SLA
+    uint64_t stuck = 0;  // unmatched at the end, older than the SLA
+    uint64_t early = 0;  // processed, incoming not (yet) seen, within grace at the end
+    uint64_t lost = 0, duplicates = 0, orphans = 0, rejected = 0, late = 0, lateAfterLost = 0, beforeScope = 0;
+    LatencySummary latency;
+    std::vector<std::string> stuckIds;  // complete, oldest first
+    std::vector<std::string> lostIds;   // complete, oldest first
+    std::vector<std::pair<std::string, uint64_t>> rejectedByReason;
+    std::vector<std::string> rejectedSamples;
+    uint64_t skippedOutOfRange = 0;
+    std::vector<std::string> breaches;  // empty: within SLA
+
+    bool withinSla() const { return breaches.empty(); }
+};
+
+struct AuditOutcome {
+    bool ok = false;
+    std::string error;  // !ok
+    AuditReport report;
+};
+
+// Reads every stage from `fromMs` up to the high watermarks at start, joins,
+// and judges every record as of `toMs`. Blocking; runs the consumer on its
+// own thread and the engine on the calling thread.
+AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& range,
+                      const std::function<void(const std::string&)>& log);
+
+std::string auditReportJson(const AuditReport& report);
+std::string auditReportText(const AuditReport& report);
+
+} // namespace slatrack::monitor

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "monitor_snapshot.hpp"
+
+#include "core/config/pipeline_config.hpp"
+#include "core/engine/join_engine.hpp"
+#include "core/ingest/batch_queue.hpp"
+#include "core/ingest/kafka_source.hpp"
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace slatrack::monitor {
+
+struct MonitorOptions {
+    int64_t publishIntervalMs = 250;    // at most 4 snapshots/s
+    std::optional<int64_t> fromMs;      // replay start; default now - window
+    // Called on the engine thread with every new snapshot; keep it short
+    // (hand it to your own thread/event loop).
+    std::function<void(SnapshotPtr)> onSnapshot;
+    std::function<void(const std::string&)> log;  // any thread
+};
+
+// Runs a pipeline monitor: a KafkaSource feeding a JoinEngine that lives on
+// the monitor's own thread (its single writer), publishing an immutable
+// MonitorSnapshot every publishIntervalMs.
+//
+// Threading: construct, start(), stop(), latest(), post() from any one
+// controlling thread (latest() and post() from any thread). Work posted
+// with post() runs on the engine thread, between batches.
+class Monitor {
+public:
+    Monitor(config::PipelineConfig config, MonitorOptions options);
+    ~Monitor();
+    Monitor(const Monitor&) = delete;
+    Monitor& operator=(const Monitor&) = delete;
+
+    void start();
+    void stop();
+
+    SnapshotPtr latest() const;
+    // Runs `task` on the engine thread with read access to the engine, e.g.
+    // a page of the stuck list or a lookup; the task reports back itself.
+    void post(std::function<void(const engine::JoinEngine&)> task);
+
+    // Test hook: make the consumer fail once (supervision is then visible
+    // in snapshot.consumerRestarts).
+    void injectConsumerFailure() { m_source->injectFailure(); }
+
+    static engine::EngineConfig engineConfigFor(const config::PipelineConfig& config);
+
+private:
+    void run();
+    void apply(ingest::IngestBatch& batch);
+    void publish(int64_t nowMs);
+
+    config::PipelineConfig m_config;
+    MonitorOptions m_options;
+    int64_t m_fromMs = 0;
+    ingest::BatchQueue m_queue;
+    std::unique_ptr<ingest::KafkaSource> m_source;
+    std::unique_ptr<engine::JoinEngine> m_engine;  // engine thread only
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+
+    mutable std::mutex m_latestMutex;
+    SnapshotPtr m_latest;
+
+    std::mutex m_tasksMutex;
+    std::vector<std::function<void(const engine::JoinEngine&)>> m_tasks;
+
+    // engine thread only
+    std::deque<GaugeSample> m_gaugeHistory;
+    std::deque<std::string> m_rejectedSamples;
+    int64_t m_lastPublishMs = 0;
+    uint64_t m_lastReplayConsumed = 0;
+    int64_t m_lastReplaySampleMs = 0;
+    double m_replayRatePerMs = 0;
+};
+
+} // namespace slatrack::monitor

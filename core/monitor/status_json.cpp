@@ -1,0 +1,60 @@
+#include "status_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace slatrack::monitor {
+
+namespace {
+nlohmann::json latencyJson(const LatencySummary& summary)
+{
+    return {{"count", summary.count}, {"p50", summary.p50}, {"p90", summary.p90}, {"p95", summary.p95}, {"p99", summary.p99}, {"max", summary.max}};
+}
+} // namespace
+
+std::string statusLineJson(const MonitorSnapshot& snapshot)
+{
+    uint64_t duplicates = 0, orphans = 0, lost = 0, lostOverflow = 0, rejected = 0, late = 0;
+    for (const auto& counters : snapshot.totals) {
+        duplicates += counters.duplicates;
+        orphans += counters.orphans;
+        lost += counters.lost;
+        lostOverflow += counters.lostOverflow;
+        rejected += counters.rejectedTotal();
+        late += counters.late;
+    }
+    const auto& first = snapshot.totals.empty() ? engine::StageCounters{} : snapshot.totals.front();
+    const auto& last = snapshot.totals.empty() ? engine::StageCounters{} : snapshot.totals.back();
+    nlohmann::json lag = nlohmann::json::array();
+    for (const auto& partition : snapshot.partitions)
+        lag.push_back({{"topic", partition.topic}, {"partition", partition.partition}, {"lag", partition.lag}, {"caught_up", partition.caughtUp}});
+    const nlohmann::json line = {
+        {"time_ms", snapshot.takenAtMs},
+        {"pipeline", snapshot.pipeline},
+        {"phase", phaseName(snapshot.phase)},
+        {"replay_percent", snapshot.replayPercent},
+        {"replay_eta_ms", snapshot.replayEtaMs},
+        {"connected", snapshot.connected},
+        {"connection_detail", snapshot.connectionDetail},
+        {"consumer_restarts", snapshot.consumerRestarts},
+        {"counts",
+         {{"incoming", first.seen - first.duplicates},
+          {"processed", last.seen - last.duplicates},
+          {"matched", last.matched},
+          {"open", snapshot.gauges.open},
+          {"stuck", snapshot.gauges.stuck},
+          {"early", snapshot.gauges.early},
+          {"lost", lost},
+          {"lost_overflow", lostOverflow},
+          {"duplicates", duplicates},
+          {"orphans", orphans},
+          {"late", late},
+          {"rejected", rejected}}},
+        {"rates", {{"in_per_s", snapshot.ratePerSec.empty() ? 0.0 : snapshot.ratePerSec.front()}, {"out_per_s", snapshot.ratePerSec.empty() ? 0.0 : snapshot.ratePerSec.back()}}},
+        {"latency_ms", {{"last_minute", latencyJson(snapshot.latencyLastMinute)}, {"since_start", latencyJson(snapshot.latencySinceStart)}}},
+        {"lag", {{"total", snapshot.totalLag}, {"partitions", lag}}},
+        {"watermark_age_ms", snapshot.freshnessMs},
+    };
+    return line.dump();
+}
+
+} // namespace slatrack::monitor
