@@ -5,7 +5,9 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <stdexcept>
 
@@ -64,6 +66,14 @@ SimulatedProcessor::SimulatedProcessor(const SimulatorConfig& config, uint64_t s
     , m_rebalancer(std::make_unique<Rebalancer>(*this))
     , m_deliveryCounter(std::make_unique<SimulatedDeliveryCounter>())
 {
+    // First, so a bad path fails before any client starts connecting.
+    if (!m_config.droppedIdsPath.empty()) {
+        m_droppedIds.reset(std::fopen(m_config.droppedIdsPath.c_str(), "w"));
+        if (!m_droppedIds) {
+            throw std::runtime_error("simulated processor: cannot write dropped IDs to '"
+                                     + m_config.droppedIdsPath + "': " + std::strerror(errno));
+        }
+    }
     std::string errText;
     std::unique_ptr<RdKafka::Conf> consumerConf = makeKafkaConf(
         m_config, {
@@ -100,14 +110,6 @@ SimulatedProcessor::SimulatedProcessor(const SimulatorConfig& config, uint64_t s
     if (!m_producer) {
         throw std::runtime_error("simulated processor: cannot create the Kafka producer: "
                                  + errText);
-    }
-
-    if (!m_config.droppedIdsPath.empty()) {
-        m_droppedIds = std::fopen(m_config.droppedIdsPath.c_str(), "w");
-        if (!m_droppedIds) {
-            throw std::runtime_error("simulated processor: cannot write dropped IDs to '"
-                                     + m_config.droppedIdsPath + "'");
-        }
     }
 }
 
@@ -156,10 +158,7 @@ void SimulatedProcessor::stop(std::chrono::milliseconds flushLimit)
             m_producer->poll(kPurgePollMs);
         }
     }
-    if (m_droppedIds) {
-        std::fclose(m_droppedIds);
-        m_droppedIds = nullptr;
-    }
+    m_droppedIds.reset();
 }
 
 SimulatedProcessorStats SimulatedProcessor::stats() const
@@ -263,8 +262,8 @@ void SimulatedProcessor::takeRecord(const RdKafka::Message& message)
     if (m_dropDecision(m_rng)) {
         m_dropped.fetch_add(1, std::memory_order_relaxed);
         if (m_droppedIds) {
-            std::fputs(key.c_str(), m_droppedIds);
-            std::fputc('\n', m_droppedIds);
+            std::fputs(key.c_str(), m_droppedIds.get());
+            std::fputc('\n', m_droppedIds.get());
         }
         return;
     }
@@ -315,7 +314,7 @@ void SimulatedProcessor::run()
 
         if (m_droppedIds && Clock::now() - lastDroppedFlush >= kDroppedIdsFlushInterval) {
             // Readable while the simulator runs, e.g. by a demo's operator.
-            std::fflush(m_droppedIds);
+            std::fflush(m_droppedIds.get());
             lastDroppedFlush = Clock::now();
         }
     }

@@ -118,7 +118,10 @@ private:
     std::unique_ptr<SimulatedDeliveryCounter> m_deliveryCounter;
     std::unique_ptr<RdKafka::KafkaConsumer> m_consumer;
     std::unique_ptr<RdKafka::Producer> m_producer;
-    std::FILE* m_droppedIds = nullptr;
+    struct FileCloser {
+        void operator()(std::FILE* file) const { std::fclose(file); }
+    };
+    std::unique_ptr<std::FILE, FileCloser> m_droppedIds;
     std::thread m_thread;
 
     std::priority_queue<PendingRecord, std::vector<PendingRecord>, LaterDue> m_pending;
