@@ -70,6 +70,13 @@ public:
         rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t*, int code, const char* reason, void* opaque) {
             static_cast<Consumer*>(opaque)->onError(static_cast<rd_kafka_resp_err_t>(code), reason);
         });
+        // librdkafka's own log lines go through our log, prefixed, instead
+        // of straight to stderr.
+        rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t* handle, int level, const char* facility, const char* text) {
+            auto* self = static_cast<Consumer*>(rd_kafka_opaque(handle));
+            if (self && level <= 4)  // warnings and worse; connection chatter is level 6
+                self->m_owner.log(std::string("kafka ") + facility + ": " + text);
+        });
         rd_kafka_conf_set_stats_cb(conf, [](rd_kafka_t*, char* json, size_t length, void* opaque) {
             static_cast<Consumer*>(opaque)->onStats(std::string_view(json, length));
             return 0;  // librdkafka frees json
