@@ -1,5 +1,6 @@
 // slatrack-bench: one subcommand per benchmark, each printing one JSON object.
 #include "engine_bench.hpp"
+#include "ingest_bench.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -10,8 +11,12 @@ int main(int argc, char* argv[])
     const std::string_view which = argc > 1 ? argv[1] : "";
     if (which == "engine")
         return slatrack::bench::runEngineBench(argc - 1, argv + 1);
+    if (which == "ingest")
+        return slatrack::bench::runIngestBench(argc - 1, argv + 1);
     std::fprintf(stderr,
                  "usage: slatrack-bench engine [--events N] [--open N]\n"
-                 "  engine   join throughput and memory at a steady state of open records\n");
+                 "       slatrack-bench ingest [--records N] [--partitions N]\n"
+                 "  engine   join throughput and memory at a steady state of open records\n"
+                 "  ingest   slatrack audit vs kcat consuming the same pre-produced topics\n");
     return which.empty() || which == "--help" ? 0 : 2;
 }
