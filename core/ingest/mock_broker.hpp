@@ -29,8 +29,8 @@ namespace slatrack::ingest {
 //    session.timeout.ms (6000, heartbeat.interval.ms 500).
 //  - An empty fetch is held for fetch.wait.max.ms: consumers wanting low
 //    latency at low rates set it low (e.g. 50).
-//  - setBrokerDown/Up do not move partition leadership: with one broker,
-//    down means every request fails until it is up again.
+//  - setBrokerDown/Up do not move partition leadership: partitions led by
+//    a down broker are unavailable until it is up again.
 //  - The Admin API (CreateTopics etc.) is not implemented.
 //
 // Threading: the cluster runs on its own librdkafka thread. Every public
@@ -65,11 +65,17 @@ public:
                      int replicationFactor = kDefaultReplicationFactor);
 
     // Fault injection. brokerId is 1..brokerCount, or -1 for all brokers.
-    // Down: existing connections are closed and new ones are not served.
+    // Down: existing connections are closed and new ones are refused, so
+    // clients log "Connection refused", producers' records time out
+    // (message.timeout.ms) and consumers get ERR__TRANSPORT /
+    // ERR__ALL_BROKERS_DOWN error events. Up: clients reconnect after their
+    // reconnect.backoff.ms and carry on.
     // Throws std::runtime_error on an unknown broker id.
     void setBrokerDown(int32_t brokerId);
     void setBrokerUp(int32_t brokerId);
     // Adds rttMs of delay to every response of that broker (0 removes it).
+    // Throws std::runtime_error on an unknown broker id,
+    // std::invalid_argument for rttMs < 0.
     void setRtt(int32_t brokerId, int rttMs);
 
     // Escape hatch for fault injection this class does not wrap
