@@ -56,7 +56,7 @@ struct SimulatorConfig {
 
     double ratePerSecond = 1000.0;  // incoming records per second
     LatencyModel latency = LatencyModel::fixed(50.0);
-    double dropFraction = 0.0;  // [0, 1): consumed but never processed
+    double dropFraction = 0.0;  // [0, 1]: consumed but never processed
     // Every stallEverySeconds (from the processor's start) the processor
     // stops for stallForSeconds: it emits nothing and pauses its partitions,
     // so lag builds up in Kafka as with a real stuck processor. 0 = never.
