@@ -1,0 +1,185 @@
+// DashboardWindow as a whole: header, war room, pause, themes, replay bar.
+#include "ui_fixture.hpp"
+
+#include "ui/dashboard_window.hpp"
+#include "ui/header_bar.hpp"
+#include "ui/kpi_tile.hpp"
+#include "ui/replay_progress.hpp"
+#include "ui/snapshot_receiver.hpp"
+#include "ui/time_chart.hpp"
+
+#include <QAbstractButton>
+#include <QtTest>
+
+using namespace slatrack;
+using namespace Qt::StringLiterals;
+using uitest::ev;
+
+namespace {
+
+monitor::SnapshotPtr fedSnapshot(int64_t nowMs = 5200, monitor::Phase phase = monitor::Phase::Live)
+{
+    uitest::FedPipeline pipeline(uitest::smallConfig());
+    pipeline.feed({ev(101, 0, 1000), ev(102, 0, 1100), ev(101, 1, 1300), ev(105, 0, 4000), ev(105, 1, 4100)});
+    monitor::PartitionLag lag;
+    lag.topic = "orders.out";
+    lag.partition = 2;
+    lag.stage = 1;
+    lag.lag = 1234;
+    pipeline.partitions = {lag};
+    return pipeline.snapshot(nowMs, phase);
+}
+
+bool shownInWindow(const QWidget* widget)
+{
+    return widget && widget->isVisibleTo(widget->window());
+}
+
+} // namespace
+
+class TestDashboardWindow : public QObject {
+    Q_OBJECT
+
+private slots:
+    void headerShowsPipelineState()
+    {
+        ui::DashboardWindow window;
+        window.showSnapshot(fedSnapshot());
+        auto* header = window.findChild<ui::HeaderBar*>(u"headerBar"_s);
+        QCOMPARE(header->pipelineText(), u"test-pipeline"_s);
+        QCOMPARE(header->phaseText(), u"LIVE"_s);
+        QVERIFY(header->connectionText().contains(u"connected"_s));
+        QVERIFY2(header->freshnessText().contains(u"incoming"_s) && header->freshnessText().contains(u"processed"_s),
+                 qPrintable(header->freshnessText()));
+        QVERIFY(header->lagText().contains(QLocale().toString(1234)));
+        QVERIFY(window.windowTitle().startsWith(u"test-pipeline"_s));
+    }
+
+    void warRoomShowsOnlyTilesAndCharts()
+    {
+        ui::DashboardWindow window;
+        window.showSnapshot(fedSnapshot());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(shownInWindow(window.findChild<QWidget*>(u"headerRow"_s)));
+        QVERIFY(shownInWindow(window.findChild<QWidget*>(u"stuckPanel"_s)));
+        const int deskValuePx = window.findChild<ui::KpiTile*>(u"tile.stuck"_s)->fittedValuePixelSize();
+
+        QSignalSpy spy(&window, &ui::DashboardWindow::warRoomChanged);
+        window.setWarRoom(true);
+        QCOMPARE(spy.count(), 1);
+        QVERIFY(window.isWarRoom());
+        QVERIFY(window.windowState() & Qt::WindowFullScreen);
+        QVERIFY(window.theme().highContrast);
+        for (const QString& name : {u"headerRow"_s, u"controls"_s, u"stuckPanel"_s, u"replayProgress"_s, u"historyNote"_s})
+            QVERIFY2(!shownInWindow(window.findChild<QWidget*>(name)), qPrintable(name + u" must be hidden in the war room"_s));
+        for (const QString& name : {u"kpiPanel"_s, u"latencyChart"_s, u"openStuckChart"_s, u"throughputChart"_s, u"lagChart"_s})
+            QVERIFY2(shownInWindow(window.findChild<QWidget*>(name)), qPrintable(name + u" must stay in the war room"_s));
+        QTRY_VERIFY(window.findChild<ui::KpiTile*>(u"tile.stuck"_s)->fittedValuePixelSize() > deskValuePx);
+
+        // F11 toggles back.
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keyClick(&window, Qt::Key_F11);
+        QVERIFY(!window.isWarRoom());
+        QVERIFY(!(window.windowState() & Qt::WindowFullScreen));
+        QVERIFY(shownInWindow(window.findChild<QWidget*>(u"headerRow"_s)));
+        QVERIFY(shownInWindow(window.findChild<QWidget*>(u"stuckPanel"_s)));
+        QVERIFY(!window.theme().highContrast);
+        // F11 again enters, Esc leaves.
+        QTest::keyClick(&window, Qt::Key_F11);
+        QVERIFY(window.isWarRoom());
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QVERIFY(!window.isWarRoom());
+        QCOMPARE(spy.count(), 4);
+    }
+
+    void warRoomBeforeShowDoesNotShow()
+    {
+        // --war-room: the app may ask before show().
+        ui::DashboardWindow window;
+        window.setWarRoom(true);
+        QVERIFY(!window.isVisible());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.isFullScreen());
+    }
+
+    void pauseHoldsTheViewAndResumeShowsTheNewest()
+    {
+        ui::DashboardWindow window;
+        const auto first = fedSnapshot(5200);
+        const auto second = fedSnapshot(6200);
+        window.showSnapshot(first);
+        QSignalSpy spy(&window, &ui::DashboardWindow::pausedChanged);
+        window.findChild<QAbstractButton*>(u"pause"_s)->click();
+        QVERIFY(window.isPaused());
+        QCOMPARE(spy.count(), 1);
+        window.showSnapshot(second);
+        QCOMPARE(window.shownSnapshot(), first);
+        QVERIFY(window.findChild<ui::HeaderBar*>(u"headerBar"_s)->asOfText().startsWith(u"PAUSED"_s));
+        window.setPaused(false);
+        QCOMPARE(window.shownSnapshot(), second);
+        QVERIFY(window.findChild<ui::HeaderBar*>(u"headerBar"_s)->asOfText().startsWith(u"as of"_s));
+        QCOMPARE(window.findChild<QAbstractButton*>(u"pause"_s)->text(), u"Pause"_s);
+    }
+
+    void receiverFeedsTheWindow()
+    {
+        ui::DashboardWindow window;
+        window.receiver()->post(fedSnapshot());
+        QTRY_VERIFY(window.shownSnapshot());
+        QCOMPARE(window.findChild<ui::KpiTile*>(u"tile.open"_s)->valueText(), u"1"_s);
+    }
+
+    void themesFollowTheChoice()
+    {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+        QPalette light;
+        light.setColor(QPalette::Window, QColor(0xef, 0xef, 0xef));
+        QVERIFY(ui::systemPrefersDark(dark));
+        QVERIFY(!ui::systemPrefersDark(light));
+
+        ui::DashboardWindow window;
+        window.showSnapshot(fedSnapshot());
+        window.setThemeMode(ui::ThemeMode::Dark);
+        QVERIFY(window.palette().color(QPalette::Window).lightness() < 128);
+        QVERIFY(window.theme().isDark);
+        window.setThemeMode(ui::ThemeMode::Light);
+        QVERIFY(window.palette().color(QPalette::Window).lightness() > 128);
+        QVERIFY(!window.theme().isDark);
+
+        // "System" follows the desktop palette, also when it changes later.
+        window.setThemeMode(ui::ThemeMode::System);
+        const QPalette original = QGuiApplication::palette();
+        QApplication::setPalette(dark);
+        QTRY_VERIFY(window.theme().isDark);
+        QApplication::setPalette(light);
+        QTRY_VERIFY(!window.theme().isDark);
+        QApplication::setPalette(original);
+    }
+
+    void replayProgressOnlyWhileReplaying()
+    {
+        ui::DashboardWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto replaying = std::make_shared<monitor::MonitorSnapshot>(*fedSnapshot(5200, monitor::Phase::Replaying));
+        replaying->replayPercent = 42.5;
+        replaying->replayEtaMs = 72'000;
+        replaying->replay = {{4250, 10'000}, {4000, 10'000}};
+        window.showSnapshot(replaying);
+        auto* progress = window.findChild<ui::ReplayProgress*>(u"replayProgress"_s);
+        QVERIFY(progress->isVisible());
+        QCOMPARE(progress->percent(), 43);
+        QVERIFY2(progress->text().contains(u"ETA 1 min 12 s"_s), qPrintable(progress->text()));
+        QVERIFY2(progress->text().contains(QLocale().toString(42.5, 'f', 1) + u'%'), qPrintable(progress->text()));
+        QCOMPARE(window.findChild<ui::HeaderBar*>(u"headerBar"_s)->phaseText(), u"REPLAYING 43%"_s);
+        window.showSnapshot(fedSnapshot(6200, monitor::Phase::Live));
+        QVERIFY(!progress->isVisible());
+    }
+};
+
+QTEST_MAIN(TestDashboardWindow)
+#include "test_dashboard_window.moc"

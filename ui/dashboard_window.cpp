@@ -1,0 +1,309 @@
+#include "dashboard_window.hpp"
+
+#include "dashboard_controls.hpp"
+#include "header_bar.hpp"
+#include "kpi_panel.hpp"
+#include "lag_chart.hpp"
+#include "latency_chart.hpp"
+#include "open_stuck_chart.hpp"
+#include "replay_progress.hpp"
+#include "snapshot_receiver.hpp"
+#include "stuck_records_panel.hpp"
+#include "throughput_chart.hpp"
+
+#include <QAction>
+#include <QEvent>
+#include <QGridLayout>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QResizeEvent>
+#include <QScreen>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace slatrack::ui {
+
+namespace {
+
+// War-room type is designed at 1080 lines; a 4K wall scales it up, a small
+// projector down, within limits that keep the layout sane.
+constexpr double kDesignHeight = 1080.0;
+constexpr double kMinWarRoomScale = 0.7;
+constexpr double kMaxWarRoomScale = 3.0;
+constexpr int kDeskMargin = 12;
+constexpr int kWarRoomMargin = 16;
+
+} // namespace
+
+DashboardWindow::DashboardWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_receiver(new SnapshotReceiver(this))
+    , m_systemDark(systemPrefersDark(QGuiApplication::palette()))
+{
+    setWindowTitle(u"slatrack"_s);
+    setObjectName(u"dashboard"_s);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setSpacing(10);
+
+    m_headerRow = new QWidget(central);
+    m_headerRow->setObjectName(u"headerRow"_s);
+    auto* headerLayout = new QHBoxLayout(m_headerRow);
+    headerLayout->setContentsMargins(0, 0, 0, 0);
+    m_header = new HeaderBar(m_headerRow);
+    m_header->setObjectName(u"headerBar"_s);
+    m_controls = new DashboardControls(m_headerRow);
+    m_controls->setObjectName(u"controls"_s);
+    headerLayout->addWidget(m_header, 1);
+    headerLayout->addWidget(m_controls);
+    layout->addWidget(m_headerRow);
+
+    m_replay = new ReplayProgress(central);
+    m_replay->setObjectName(u"replayProgress"_s);
+    m_replay->hide();
+    layout->addWidget(m_replay);
+
+    m_kpis = new KpiPanel(central);
+    m_kpis->setObjectName(u"kpiPanel"_s);
+    layout->addWidget(m_kpis);
+
+    m_splitter = new QSplitter(Qt::Horizontal, central);
+    m_splitter->setChildrenCollapsible(false);
+    auto* chartsArea = new QWidget(m_splitter);
+    chartsArea->setObjectName(u"chartsArea"_s);
+    auto* chartsLayout = new QVBoxLayout(chartsArea);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    m_historyNote = new QLabel(chartsArea);
+    m_historyNote->setObjectName(u"historyNote"_s);
+    m_historyNote->setWordWrap(true);
+    m_historyNote->hide();
+    chartsLayout->addWidget(m_historyNote);
+    auto* grid = new QGridLayout;
+    grid->setSpacing(8);
+    m_latency = new LatencyChart(chartsArea);
+    m_latency->setObjectName(u"latencyChart"_s);
+    m_openStuck = new OpenStuckChart(chartsArea);
+    m_openStuck->setObjectName(u"openStuckChart"_s);
+    m_throughput = new ThroughputChart(chartsArea);
+    m_throughput->setObjectName(u"throughputChart"_s);
+    m_lag = new LagChart(chartsArea);
+    m_lag->setObjectName(u"lagChart"_s);
+    grid->addWidget(m_latency, 0, 0);
+    grid->addWidget(m_openStuck, 0, 1);
+    grid->addWidget(m_throughput, 1, 0);
+    grid->addWidget(m_lag, 1, 1);
+    chartsLayout->addLayout(grid, 1);
+    m_stuck = new StuckRecordsPanel(m_splitter);
+    m_stuck->setObjectName(u"stuckPanel"_s);
+    m_splitter->addWidget(chartsArea);
+    m_splitter->addWidget(m_stuck);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_splitterMovedByUser = true; });
+    layout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
+
+    m_warRoomAction = new QAction(u"War room"_s, this);
+    m_warRoomAction->setShortcut(Qt::Key_F11);
+    m_warRoomAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(m_warRoomAction);
+    connect(m_warRoomAction, &QAction::triggered, this, &DashboardWindow::toggleWarRoom);
+    m_leaveWarRoomAction = new QAction(u"Leave war room"_s, this);
+    m_leaveWarRoomAction->setShortcut(Qt::Key_Escape);
+    m_leaveWarRoomAction->setShortcutContext(Qt::WindowShortcut);
+    m_leaveWarRoomAction->setEnabled(false);
+    addAction(m_leaveWarRoomAction);
+    connect(m_leaveWarRoomAction, &QAction::triggered, this, [this] { setWarRoom(false); });
+
+    connect(m_receiver, &SnapshotReceiver::snapshotReady, this, &DashboardWindow::showSnapshot);
+    connect(m_controls, &DashboardControls::timeRangeRequested, this, &DashboardWindow::setTimeRange);
+    connect(m_controls, &DashboardControls::pauseRequested, this, &DashboardWindow::setPaused);
+    connect(m_controls, &DashboardControls::themeModeRequested, this, &DashboardWindow::setThemeMode);
+    connect(m_controls, &DashboardControls::warRoomRequested, this, [this] { setWarRoom(true); });
+
+    QCoreApplication::instance()->installEventFilter(this);
+    resize(1600, 960);
+    applyTheme();
+}
+
+DashboardWindow::~DashboardWindow() = default;
+
+void DashboardWindow::showSnapshot(monitor::SnapshotPtr snapshot)
+{
+    if (!snapshot)
+        return;
+    if (m_paused) {
+        // Frozen view, but the lag history keeps its samples so resuming
+        // shows no hole; the newest snapshot waits for resume.
+        m_lag->record(*snapshot);
+        m_heldWhilePaused = std::move(snapshot);
+        return;
+    }
+    render(snapshot);
+}
+
+void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
+{
+    m_shown = snapshot;
+    const monitor::MonitorSnapshot& data = *snapshot;
+    setWindowTitle(data.pipeline.empty() ? u"slatrack"_s : QString::fromStdString(data.pipeline) + u" \u2014 slatrack"_s);
+    m_header->showSnapshot(data);
+    m_replay->setVisible(!m_warRoom && data.phase == monitor::Phase::Replaying);
+    if (data.phase == monitor::Phase::Replaying)
+        m_replay->showSnapshot(data);
+    m_kpis->showSnapshot(data);
+    m_latency->showSnapshot(data);
+    m_openStuck->showSnapshot(data);
+    m_throughput->showSnapshot(data);
+    m_lag->showSnapshot(data);
+    m_stuck->showSnapshot(snapshot);
+    updateHistoryNote();
+}
+
+void DashboardWindow::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    m_controls->setPaused(paused);
+    m_header->setPaused(paused);
+    if (!paused && m_heldWhilePaused)
+        render(std::exchange(m_heldWhilePaused, nullptr));
+    emit pausedChanged(paused);
+}
+
+void DashboardWindow::setTimeRange(TimeRange range)
+{
+    m_range = range;
+    m_controls->setTimeRange(range);
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag})
+        chart->setTimeRange(range);
+    if (m_shown)
+        render(m_shown);
+    updateHistoryNote();
+}
+
+bool DashboardWindow::showsHistoryNote() const
+{
+    return !m_historyNote->isHidden();
+}
+
+QString DashboardWindow::historyNoteText() const
+{
+    return m_historyNote->text();
+}
+
+void DashboardWindow::updateHistoryNote()
+{
+    constexpr int64_t kHeldSeconds = monitor::MonitorSnapshot::kSeriesSeconds;
+    const bool needsStore = rangeSeconds(m_range) > kHeldSeconds;
+    m_historyNote->setVisible(!m_warRoom && needsStore);
+    if (needsStore) {
+        m_historyNote->setText(QStringLiteral("Showing the last %1 min held in memory. The %2 range needs the history store, "
+                                              "which is not built yet.")
+                                   .arg(kHeldSeconds / 60)
+                                   .arg(rangeLabel(m_range)));
+    }
+}
+
+void DashboardWindow::setThemeMode(ThemeMode mode)
+{
+    m_themeMode = mode;
+    m_controls->setThemeMode(mode);
+    applyTheme();
+}
+
+void DashboardWindow::toggleWarRoom()
+{
+    setWarRoom(!m_warRoom);
+}
+
+void DashboardWindow::setWarRoom(bool warRoom)
+{
+    if (warRoom == m_warRoom)
+        return;
+    m_warRoom = warRoom;
+    // Only the full-screen bit changes, so leaving restores a maximized
+    // window as maximized. setWindowState does not show a hidden window:
+    // the app may call this before show().
+    setWindowState(warRoom ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+    m_headerRow->setVisible(!warRoom);
+    m_stuck->setVisible(!warRoom);
+    m_replay->setVisible(!warRoom && m_shown && m_shown->phase == monitor::Phase::Replaying);
+    m_kpis->setWarRoom(warRoom);
+    m_leaveWarRoomAction->setEnabled(warRoom);
+    const int margin = warRoom ? kWarRoomMargin : kDeskMargin;
+    centralWidget()->layout()->setContentsMargins(margin, margin, margin, margin);
+    updateHistoryNote();
+    applyTheme();
+    emit warRoomChanged(warRoom);
+}
+
+double DashboardWindow::warRoomScale() const
+{
+    // Full screen: the window is the screen. Before it is shown (or on a
+    // platform that ignores full screen), use the screen itself.
+    int height = isVisible() && isFullScreen() ? this->height() : 0;
+    if (height <= 0 && screen())
+        height = screen()->geometry().height();
+    if (height <= 0)
+        height = static_cast<int>(kDesignHeight);
+    return std::clamp(height / kDesignHeight, kMinWarRoomScale, kMaxWarRoomScale);
+}
+
+void DashboardWindow::applyTheme()
+{
+    m_theme = m_warRoom ? Theme::warRoom(warRoomScale()) : themeFor(m_themeMode, m_systemDark);
+    setPalette(m_theme.palette());
+    m_header->applyTheme(m_theme);
+    m_controls->applyTheme(m_theme);
+    m_replay->applyTheme(m_theme);
+    m_kpis->applyTheme(m_theme);
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag})
+        chart->applyTheme(m_theme);
+    m_stuck->applyTheme(m_theme);
+    QFont noteFont = font();
+    noteFont.setPixelSize(m_theme.px(13));
+    m_historyNote->setFont(noteFont);
+    QPalette notePalette = m_historyNote->palette();
+    notePalette.setColor(QPalette::WindowText, m_theme.toneInk(Tone::Warn));
+    m_historyNote->setPalette(notePalette);
+    if (m_shown)
+        render(m_shown);  // header colours are baked into its rich text
+}
+
+bool DashboardWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    // The desktop switched between light and dark. Watched on the
+    // application object: a top-level widget that carries its own palette
+    // (ours) or is not shown yet is not told itself.
+    if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange) {
+        const bool systemDark = systemPrefersDark(QGuiApplication::palette());
+        if (systemDark != m_systemDark) {
+            m_systemDark = systemDark;
+            if (m_themeMode == ThemeMode::System && !m_warRoom)
+                applyTheme();
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void DashboardWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    // A third of the width for the stuck list: its five columns need about
+    // 600 px, and the charts keep two thirds. Once the operator drags the
+    // handle their choice wins.
+    if (!m_splitterMovedByUser) {
+        const int width = event->size().width();
+        m_splitter->setSizes({width - width / 3, width / 3});
+    }
+    if (m_warRoom && std::abs(warRoomScale() - m_theme.scale) > 0.02)
+        applyTheme();
+}
+
+} // namespace slatrack::ui

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "theme.hpp"
+#include "time_range.hpp"
+
+#include "core/monitor/monitor_snapshot.hpp"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QSplitter;
+
+namespace slatrack::ui {
+
+class DashboardControls;
+class HeaderBar;
+class KpiPanel;
+class LagChart;
+class LatencyChart;
+class OpenStuckChart;
+class ReplayProgress;
+class SnapshotReceiver;
+class StuckRecordsPanel;
+class ThroughputChart;
+
+// The live dashboard: header, KPI tiles, four charts, the stuck-now panel
+// and the replay progress bar. It renders published snapshots only; it
+// never reads the engine, Kafka, SQLite or the network.
+//
+// Feeding it: from any thread, receiver()->post(snapshot); the receiver
+// coalesces to <= 4 renders a second on the UI thread. showSnapshot() is
+// the same entry point for a caller already on the UI thread.
+//
+// Thread: every member function is UI thread only, except that the
+// receiver's post() may be called from any thread.
+class DashboardWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit DashboardWindow(QWidget* parent = nullptr);
+    ~DashboardWindow() override;
+
+    SnapshotReceiver* receiver() const { return m_receiver; }
+
+    bool isWarRoom() const { return m_warRoom; }
+    bool isPaused() const { return m_paused; }
+    TimeRange timeRange() const { return m_range; }
+    ThemeMode themeMode() const { return m_themeMode; }
+    const Theme& theme() const { return m_theme; }
+    // The snapshot on screen (null before the first); while paused, newer
+    // ones are held back and shown on resume.
+    monitor::SnapshotPtr shownSnapshot() const { return m_shown; }
+    // Whether the "longer history needs the store" note is showing.
+    bool showsHistoryNote() const;
+    QString historyNoteText() const;
+
+public slots:
+    void showSnapshot(slatrack::monitor::SnapshotPtr snapshot);
+    // Full screen, tiles and charts only, large high-contrast type. F11
+    // toggles, Esc leaves; the app calls setWarRoom(true) for --war-room
+    // (before or after show()).
+    void setWarRoom(bool warRoom);
+    void toggleWarRoom();
+    void setPaused(bool paused);
+    void setTimeRange(slatrack::ui::TimeRange range);
+    void setThemeMode(slatrack::ui::ThemeMode mode);
+
+signals:
+    void warRoomChanged(bool warRoom);
+    void pausedChanged(bool paused);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void render(const monitor::SnapshotPtr& snapshot);
+    void applyTheme();
+    void updateHistoryNote();
+    double warRoomScale() const;
+
+    SnapshotReceiver* m_receiver;
+    HeaderBar* m_header;
+    DashboardControls* m_controls;
+    QWidget* m_headerRow;
+    ReplayProgress* m_replay;
+    KpiPanel* m_kpis;
+    QLabel* m_historyNote;
+    LatencyChart* m_latency;
+    OpenStuckChart* m_openStuck;
+    ThroughputChart* m_throughput;
+    LagChart* m_lag;
+    StuckRecordsPanel* m_stuck;
+    QSplitter* m_splitter;
+    QAction* m_warRoomAction;
+    QAction* m_leaveWarRoomAction;
+
+    monitor::SnapshotPtr m_shown;
+    monitor::SnapshotPtr m_heldWhilePaused;
+    Theme m_theme;
+    ThemeMode m_themeMode = ThemeMode::System;
+    TimeRange m_range = TimeRange::Live5Min;
+    bool m_systemDark = false;
+    bool m_warRoom = false;
+    bool m_paused = false;
+    bool m_splitterMovedByUser = false;
+};
+
+} // namespace slatrack::ui

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+
+namespace slatrack::ui {
+
+// Text for numbers on screen. A tile draws `value` big and `unit` small, so
+// the split matters: "201.3" + "k rec/s", never "201300 rec/s".
+// All functions are pure (any thread) and use the default QLocale for digit
+// grouping, so an operator reads numbers the way their desktop writes them.
+struct ValueText {
+    QString value;
+    QString unit;
+};
+
+ValueText countText(uint64_t count, const QString& unit);
+ValueText rateText(double perSecond);  // unit: rec/s, k rec/s, M rec/s
+ValueText latencyText(int64_t ms);     // unit: ms, s, min, h
+
+// "850 ms", "12.3 s", "5 min 02 s", "10 min", "2 h 05 min", "3 d 04 h".
+QString durationText(int64_t ms);
+// Digit-grouped integer, e.g. "12,345".
+QString groupedCount(uint64_t count);
+// Local wall-clock time of a Unix-ms instant, "HH:mm:ss".
+QString clockText(int64_t unixMs);
+
+} // namespace slatrack::ui

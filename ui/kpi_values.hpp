@@ -1,0 +1,41 @@
+#pragma once
+
+#include "format.hpp"
+#include "theme.hpp"
+
+#include "core/monitor/monitor_snapshot.hpp"
+
+#include <QString>
+
+#include <array>
+
+namespace slatrack::ui {
+
+// What each KPI tile shows for a snapshot, and how it is judged. Kept apart
+// from the widgets so the rules read in one place and test without pixels.
+
+enum class KpiId { InRate, OutRate, P50, P99, Open, Stuck, Lost, Orphans, Alerts };
+inline constexpr size_t kKpiCount = 9;
+
+struct KpiValue {
+    KpiId id = KpiId::InRate;
+    QString title;    // "p99 latency"
+    ValueText text;   // value big, unit small
+    Tone tone = Tone::Neutral;
+    QString detail;   // one short line under the number: the SLA, the span
+};
+
+// Latency above this fraction of the SLA is amber: there is still room, but
+// the trend deserves a look before it turns red.
+inline constexpr double kLatencyWarnFraction = 0.8;
+
+// Pure: any thread.
+std::array<KpiValue, kKpiCount> kpiValues(const monitor::MonitorSnapshot& snapshot);
+// Stable short key, used in widget object names ("tile.p99").
+QString kpiKey(KpiId id);
+QString kpiTitle(KpiId id);
+// True when every later stage has a watermark, i.e. the engine can say
+// whether a record is stuck; before that a zero must not read as green.
+bool canJudgeStuck(const monitor::MonitorSnapshot& snapshot);
+
+} // namespace slatrack::ui

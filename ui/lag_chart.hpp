@@ -1,0 +1,56 @@
+#pragma once
+
+#include "time_chart.hpp"
+
+#include "core/monitor/monitor_snapshot.hpp"
+
+#include <QList>
+#include <QPointF>
+
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace slatrack::ui {
+
+// Consumer lag per partition over wall-clock time. A snapshot carries only
+// the current lag, so this chart keeps its own history: one sample per
+// second per partition, for MonitorSnapshot::kSeriesSeconds, for at most
+// kMaxTrackedPartitions partitions. It draws the kMaxLagLines partitions
+// with the highest lag seen in the window (not now: a partition that was
+// far behind a minute ago is what the operator is looking for), plus one
+// line summing all the others, so a topic with 200 partitions stays
+// readable.
+//
+// Thread: UI thread only.
+class LagChart : public TimeChart {
+    Q_OBJECT
+
+public:
+    // Legend entries that fit beside a chart a third of a 1920 screen wide.
+    static constexpr size_t kMaxLagLines = 4;
+    static constexpr size_t kMaxTrackedPartitions = 512;
+
+    explicit LagChart(QWidget* parent = nullptr);
+
+    // Adds the snapshot's lag to the history without redrawing (while the
+    // dashboard is paused, so resuming shows no gap).
+    void record(const monitor::MonitorSnapshot& snapshot);
+    // record() and redraw.
+    void showSnapshot(const monitor::MonitorSnapshot& snapshot);
+    size_t trackedPartitions() const { return m_history.size(); }
+
+protected:
+    ValueScale chooseScale(double maxRaw) const override;
+
+private:
+    using Key = std::tuple<int, std::string, int32_t>;  // stage, topic, partition
+    void render(int64_t newestMs);
+
+    std::map<Key, QList<QPointF>> m_history;
+    std::vector<QLineSeries*> m_lines;  // kMaxLagLines partitions + "others"
+    int64_t m_newestMs = 0;
+};
+
+} // namespace slatrack::ui

@@ -1,0 +1,402 @@
+#include "time_chart.hpp"
+
+#include "format.hpp"
+
+#include <QChart>
+#include <QCursor>
+#include <QDateTime>
+#include <QCategoryAxis>
+#include <QGraphicsLayout>
+#include <QGraphicsSimpleTextItem>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLocale>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace slatrack::ui {
+
+namespace {
+
+struct ChartFonts {
+    int title, labels, legend;
+    qreal line;
+};
+constexpr ChartFonts kDeskFonts{15, 13, 13, 2.0};
+constexpr ChartFonts kWarRoomFonts{24, 20, 19, 4.0};
+
+// Steps between time labels, so labels fall on round clock times (09:31,
+// not 09:31:17). The first that yields at most the wanted label count wins.
+constexpr int64_t kTickStepsMs[] = {5'000, 10'000, 15'000, 30'000, 60'000, 120'000, 300'000, 600'000, 900'000,
+                                    1'800'000, 3'600'000, 7'200'000, 10'800'000, 21'600'000, 43'200'000};
+
+QFont pixelFont(int px, QFont::Weight weight = QFont::Normal)
+{
+    QFont font;
+    font.setPixelSize(std::max(px, 6));
+    font.setWeight(weight);
+    return font;
+}
+
+struct NiceRange {
+    double max = 1;
+    double step = 1;
+    int ticks = 2;
+};
+
+// 0..max in at most 5 steps of 1, 2 or 5 times a power of ten (not 2.5:
+// its labels would need a decimal that integer-formatted labels round away).
+NiceRange niceRange(double max)
+{
+    if (!(max > 0) || !std::isfinite(max))
+        max = 1;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(max / 4)));
+    for (double factor : {1.0, 2.0, 5.0, 10.0}) {
+        const double step = factor * magnitude;
+        const double steps = std::ceil(max / step - 1e-9);
+        if (steps <= 5)
+            return {steps * step, step, static_cast<int>(steps) + 1};
+    }
+    return {std::ceil(max / (10 * magnitude)) * 10 * magnitude, 10 * magnitude, 2};
+}
+
+} // namespace
+
+void boundPoints(QList<QPointF>& points, qsizetype maxPoints)
+{
+    if (points.size() <= maxPoints || maxPoints < 2)
+        return;
+    // Each run of `run` points contributes its min and max, so the output
+    // holds at most 2 * ceil(n / run) <= maxPoints points.
+    const qsizetype pairs = maxPoints / 2;
+    const qsizetype run = (points.size() + pairs - 1) / pairs;
+    QList<QPointF> out;
+    out.reserve(maxPoints);
+    for (qsizetype start = 0; start < points.size(); start += run) {
+        const qsizetype end = std::min(points.size(), start + run);
+        qsizetype low = start, high = start;
+        for (qsizetype point_idx = start; point_idx < end; ++point_idx) {
+            if (points[point_idx].y() < points[low].y())
+                low = point_idx;
+            if (points[point_idx].y() > points[high].y())
+                high = point_idx;
+        }
+        out.append(points[std::min(low, high)]);
+        if (low != high)
+            out.append(points[std::max(low, high)]);
+    }
+    points = std::move(out);
+}
+
+ValueScale latencyScale(double maxMs)
+{
+    if (maxMs < 2'000)
+        return {1, u"ms"_s};
+    if (maxMs < 120'000)
+        return {1'000, u"s"_s};
+    if (maxMs < 2 * 3'600'000.0)
+        return {60'000, u"min"_s};
+    return {3'600'000, u"h"_s};
+}
+
+ValueScale countScale(double maxRaw, const QString& unit)
+{
+    if (maxRaw < 10'000)
+        return {1, unit};
+    if (maxRaw < 10'000'000)
+        return {1'000, u"k "_s + unit};
+    return {1'000'000, u"M "_s + unit};
+}
+
+TimeChart::TimeChart(const QString& title, QWidget* parent)
+    : QChartView(parent)
+    , m_timeAxis(new QCategoryAxis)
+    , m_valueAxis(new QValueAxis)
+{
+    auto* chart = new QChart;
+    chart->setTitle(title);
+    chart->setBackgroundRoundness(0);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
+    chart->legend()->setAlignment(Qt::AlignTop);
+    chart->legend()->setShowToolTips(true);
+    // Animations would make a 4 Hz live chart permanently in motion.
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    chart->addAxis(m_valueAxis, Qt::AlignLeft);
+    m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_valueAxis->setMin(0);
+    m_valueAxis->setTickCount(5);
+    m_valueAxis->setLabelFormat(u"%.0f"_s);
+    setChart(chart);  // the view owns the chart
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(280, 180);
+
+    m_emptyNote = new QGraphicsSimpleTextItem(chart);
+    m_emptyNote->setZValue(10);
+    setEmptyNote(u"waiting for data"_s);
+}
+
+QList<QLineSeries*> TimeChart::lineSeries() const
+{
+    QList<QLineSeries*> out;
+    for (QAbstractSeries* series : chart()->series()) {
+        if (auto* line = qobject_cast<QLineSeries*>(series))
+            out.append(line);
+    }
+    return out;
+}
+
+QLineSeries* TimeChart::seriesNamed(const QString& name) const
+{
+    for (QLineSeries* series : lineSeries()) {
+        if (series->name() == name)
+            return series;
+    }
+    return nullptr;
+}
+
+bool TimeChart::showsEmptyNote() const
+{
+    return m_emptyNote->isVisible();
+}
+
+QLineSeries* TimeChart::addLine(const QString& name, int colourIndex, LineRole role)
+{
+    auto* series = new QLineSeries(this);
+    series->setName(name);
+    chart()->addSeries(series);  // the chart takes ownership
+    series->attachAxis(m_timeAxis);
+    series->attachAxis(m_valueAxis);
+    m_styles.insert(series, LineStyle{colourIndex, role});
+    styleSeries(series);
+    connect(series, &QLineSeries::hovered, this, &TimeChart::onHovered);
+    return series;
+}
+
+void TimeChart::removeLine(QLineSeries* series)
+{
+    m_styles.remove(series);
+    chart()->removeSeries(series);
+    delete series;
+}
+
+void TimeChart::styleSeries(QLineSeries* series) const
+{
+    const LineStyle style = m_styles.value(series);
+    const ChartFonts fonts = m_theme.highContrast ? kWarRoomFonts : kDeskFonts;
+    QPen pen;
+    pen.setWidthF(fonts.line * (m_theme.highContrast ? m_theme.scale : 1.0));
+    // Bevel joins: QtCharts strokes every line again for its hover shape on
+    // each update, and round joins (atan2 per vertex) made that the biggest
+    // cost of a render.
+    pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::BevelJoin);
+    switch (style.role) {
+    case LineRole::Normal:
+        pen.setColor(m_theme.series[static_cast<size_t>(style.colourIndex) % m_theme.series.size()]);
+        break;
+    case LineRole::Alarm:
+        pen.setColor(m_theme.bad);
+        break;
+    case LineRole::Threshold:
+        pen.setColor(m_theme.sla);
+        pen.setStyle(Qt::DashLine);
+        break;
+    }
+    series->setPen(pen);
+}
+
+void TimeChart::applyTheme(const Theme& theme)
+{
+    m_theme = theme;
+    const ChartFonts fonts = theme.highContrast ? kWarRoomFonts : kDeskFonts;
+    QChart* chart = this->chart();
+    chart->setBackgroundBrush(theme.surface);
+    chart->setBackgroundPen(QPen(theme.border, 1));
+    chart->setPlotAreaBackgroundVisible(false);
+    chart->setTitleBrush(theme.text);
+    chart->setTitleFont(pixelFont(theme.px(fonts.title), QFont::DemiBold));
+    chart->legend()->setLabelColor(theme.text);
+    chart->legend()->setFont(pixelFont(theme.px(fonts.legend)));
+    chart->legend()->setAlignment(m_legendBeside || theme.highContrast ? Qt::AlignRight : Qt::AlignTop);
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_timeAxis), static_cast<QAbstractAxis*>(m_valueAxis)}) {
+        axis->setLabelsBrush(theme.text);
+        axis->setLabelsFont(pixelFont(theme.px(fonts.labels)));
+        axis->setTitleBrush(theme.mutedText);
+        axis->setTitleFont(pixelFont(theme.px(fonts.labels)));
+        axis->setGridLinePen(QPen(theme.grid, 1));
+        axis->setLinePen(QPen(theme.border, 1));
+    }
+    m_tickStepMs = 0;  // label widths changed: lay the ticks out again
+    setTimeTicks();
+    setBackgroundBrush(theme.surface);
+    m_emptyNote->setBrush(theme.mutedText);
+    m_emptyNote->setFont(pixelFont(theme.px(fonts.title)));
+    for (QLineSeries* series : lineSeries())
+        styleSeries(series);
+    placeEmptyNote();
+}
+
+void TimeChart::setTimeRange(TimeRange range)
+{
+    m_range = range;
+}
+
+void TimeChart::setLegendBesidePlot(bool beside)
+{
+    m_legendBeside = beside;
+    chart()->legend()->setAlignment(beside || m_theme.highContrast ? Qt::AlignRight : Qt::AlignTop);
+}
+
+void TimeChart::setEmptyNote(const QString& note)
+{
+    m_emptyNote->setText(note);
+    m_emptyNote->setVisible(!note.isEmpty());
+    placeEmptyNote();
+}
+
+void TimeChart::placeEmptyNote()
+{
+    const QRectF plot = chart()->plotArea();
+    const QRectF text = m_emptyNote->boundingRect();
+    m_emptyNote->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
+}
+
+void TimeChart::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    placeEmptyNote();
+    setTimeTicks();  // the room for labels changed
+}
+
+ValueScale TimeChart::chooseScale(double maxRaw) const
+{
+    return countScale(maxRaw, {});
+}
+
+QString TimeChart::formatRaw(double raw) const
+{
+    return QLocale().toString(raw, 'f', raw < 10 && raw != std::floor(raw) ? 2 : 0);
+}
+
+void TimeChart::applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, int64_t newestMs, double floorMax)
+{
+    // The live range is a fixed window sliding with the data. Longer ranges
+    // show what is held (the store will supply the rest), rather than a
+    // mostly empty axis with the data squeezed into its right edge.
+    const int64_t rangeMs = rangeSeconds(m_range) * 1000;
+    m_toMs = newestMs;
+    m_fromMs = newestMs - rangeMs;
+    if (m_range != TimeRange::Live5Min)
+        m_fromMs = std::max(m_fromMs, std::min(oldestHeldMs, newestMs - 60'000));
+
+    double maxRaw = floorMax;
+    bool any = false;
+    for (Update& update : updates) {
+        auto first = std::lower_bound(update.points.begin(), update.points.end(), static_cast<qreal>(m_fromMs),
+                                      [](const QPointF& point, qreal x) { return point.x() < x; });
+        update.points.erase(update.points.begin(), first);
+        for (const QPointF& point : update.points) {
+            maxRaw = std::max(maxRaw, point.y());
+            any = true;
+        }
+    }
+    m_scale = chooseScale(maxRaw);
+    for (Update& update : updates) {
+        for (QPointF& point : update.points)
+            point.setY(point.y() / m_scale.divisor);
+        boundPoints(update.points, kMaxPointsPerSeries);
+        update.series->replace(update.points);
+    }
+
+    m_toMs = std::max(newestMs, m_fromMs + 1000);
+    setTimeTicks();
+    // Each axis change makes QtCharts re-lay out and re-stroke every series,
+    // so the axes are touched only when their values really change (the
+    // y range rarely does), and nice numbers are computed here rather than
+    // with applyNiceNumbers(), which sets the range a second time.
+    const NiceRange nice = niceRange(maxRaw / m_scale.divisor * 1.05);
+    if (m_valueAxis->max() != nice.max || m_valueAxis->min() != 0)
+        m_valueAxis->setRange(0, nice.max);
+    if (m_valueAxis->tickCount() != nice.ticks)
+        m_valueAxis->setTickCount(nice.ticks);
+    const QString labelFormat = nice.step < 1 ? u"%.1f"_s : u"%.0f"_s;
+    if (m_valueAxis->labelFormat() != labelFormat)
+        m_valueAxis->setLabelFormat(labelFormat);
+    if (m_valueAxis->titleText() != m_scale.unit)
+        m_valueAxis->setTitleText(m_scale.unit);
+    if (any == showsEmptyNote())
+        setEmptyNote(any ? QString() : u"waiting for data"_s);
+}
+
+void TimeChart::setTimeTicks()
+{
+    if (m_toMs <= m_fromMs)
+        return;
+    // The finest round step whose labels, with room between them, fit.
+    const QFontMetrics metrics(m_timeAxis->labelsFont());
+    const int secondsWidth = metrics.horizontalAdvance(u"00:00:00"_s);
+    const int minutesWidth = metrics.horizontalAdvance(u"00:00"_s);
+    const double plotWidth = std::max(100.0, chart()->plotArea().width() > 0 ? chart()->plotArea().width() : width() - 80.0);
+    const int64_t spanMs = m_toMs - m_fromMs;
+    int64_t stepMs = kTickStepsMs[std::size(kTickStepsMs) - 1];
+    for (int64_t candidate : kTickStepsMs) {
+        const int labelWidth = candidate < 60'000 ? secondsWidth : minutesWidth;
+        const double labels = static_cast<double>(spanMs) / static_cast<double>(candidate);
+        if (labels * labelWidth * 1.8 <= plotWidth) {
+            stepMs = candidate;
+            break;
+        }
+    }
+    // Round in local time, so "every hour" means on the local hour.
+    const int64_t offsetMs = QDateTime::fromMSecsSinceEpoch(m_fromMs).offsetFromUtc() * 1000LL;
+    const int64_t firstMs = ((m_fromMs + offsetMs + stepMs - 1) / stepMs) * stepMs - offsetMs;
+    // A label centred on the right edge would be cut in half: keep the
+    // last one at least a third of a step inside.
+    const int64_t lastMs = firstMs + std::max<int64_t>(0, m_toMs - stepMs / 3 - firstMs) / stepMs * stepMs;
+    m_timeAxis->setRange(static_cast<qreal>(m_fromMs), static_cast<qreal>(m_toMs));
+    if (firstMs == m_tickFirstMs && stepMs == m_tickStepMs && lastMs == m_tickLastMs)
+        return;
+    m_tickFirstMs = firstMs;
+    m_tickStepMs = stepMs;
+    m_tickLastMs = lastMs;
+    for (const QString& label : m_timeAxis->categoriesLabels())
+        m_timeAxis->remove(label);
+    m_timeAxis->setStartValue(static_cast<qreal>(m_fromMs));
+    const QString format = stepMs < 60'000 ? u"HH:mm:ss"_s : u"HH:mm"_s;
+    for (int64_t tickMs = firstMs; tickMs <= lastMs; tickMs += stepMs)
+        m_timeAxis->append(QDateTime::fromMSecsSinceEpoch(tickMs).toString(format), static_cast<qreal>(tickMs));
+}
+
+QString TimeChart::tooltipText(const QLineSeries* series, const QPointF& point) const
+{
+    const int64_t atMs = static_cast<int64_t>(point.x());
+    return series->name() + u" \u00b7 "_s + clockText(atMs) + u" \u00b7 "_s + formatRaw(point.y() * m_scale.divisor);
+}
+
+void TimeChart::onHovered(const QPointF& point, bool state)
+{
+    auto* series = qobject_cast<QLineSeries*>(sender());
+    if (!state || !series) {
+        QToolTip::hideText();
+        return;
+    }
+    // Qt reports the cursor projected onto the line; show the nearest real
+    // sample instead, so the value is one the operator can trust.
+    const QList<QPointF> points = series->points();
+    auto nearest = std::lower_bound(points.begin(), points.end(), point.x(),
+                                    [](const QPointF& sample, qreal x) { return sample.x() < x; });
+    if (nearest == points.end() && !points.isEmpty())
+        --nearest;
+    else if (nearest != points.begin() && nearest != points.end() && point.x() - (nearest - 1)->x() < nearest->x() - point.x())
+        --nearest;
+    QToolTip::showText(QCursor::pos(), tooltipText(series, nearest != points.end() ? *nearest : point), this);
+}
+
+} // namespace slatrack::ui
