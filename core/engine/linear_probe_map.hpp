@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 namespace slatrack::engine {
@@ -46,11 +47,29 @@ public:
 
     // Hints the CPU to load the lines a later find/insert of `key` will read.
     // Issued a few events ahead in a batch so the misses overlap.
-    void prefetch(uint64_t key) const
+    void prefetch(uint64_t key, bool withValue = true) const
     {
         const size_t home = homeOf(key);
-        __builtin_prefetch(&m_keys[home]);
-        __builtin_prefetch(&m_values[home], 1);
+        prefetchLine(&m_keys[home]);
+        if (!withValue)
+            return;
+        // The entry is found a slot or two past home, and values do not
+        // tile cache lines evenly: the next line is needed about half the time.
+        const char* value = reinterpret_cast<const char*>(&m_values[home]);
+        prefetchLine(value);
+        if constexpr (sizeof(Value) > 8)
+            prefetchLine(value + 64);
+    }
+
+    // Loads the home lines of `key` for real (a software prefetch may be
+    // dropped; a load is not) and returns something derived from them so
+    // the compiler cannot drop the loads either. See JoinEngine::ingest.
+    uint64_t touch(uint64_t key) const
+    {
+        const size_t home = homeOf(key);
+        unsigned char valueByte;
+        std::memcpy(&valueByte, &m_values[home], 1);
+        return m_keys[home] + valueByte;
     }
 
     size_t find(uint64_t key) const
@@ -100,6 +119,32 @@ public:
         --m_size;
     }
 
+    // Erases every entry for which pred(key, value) holds, in one
+    // sequential pass (no second table). A backward shift can only move a
+    // not-yet-visited entry into the slot being visited, so re-checking that
+    // slot after an erase visits every entry.
+    template <typename Pred>
+    size_t eraseIf(Pred&& pred)
+    {
+        size_t erased = 0;
+        for (size_t idx = 0; idx < m_capacity;) {
+            if (m_keys[idx] != 0 && pred(m_keys[idx], m_values[idx])) {
+                eraseAt(idx);
+                ++erased;
+                continue;
+            }
+            ++idx;
+        }
+        return erased;
+    }
+
+    // Rehashes into `capacity` slots (at least what the entries need).
+    void rehash(size_t capacity)
+    {
+        capacity = std::max({capacity, kMinCapacity, static_cast<size_t>(static_cast<double>(m_size) / kMaxLoad) + 1});
+        rehashInto(capacity);
+    }
+
     uint64_t keyAt(size_t idx) const { return m_keys[idx]; }
     Value& valueAt(size_t idx) { return m_values[idx]; }
     const Value& valueAt(size_t idx) const { return m_values[idx]; }
@@ -120,6 +165,18 @@ public:
     }
 
 private:
+    // GCC 12 treats a function whose only effect is __builtin_prefetch as
+    // const and deletes calls to it (measured: no prefetcht0 left in
+    // JoinEngine::ingest), so on x86-64 the instruction is spelled out.
+    static void prefetchLine(const void* address)
+    {
+#if defined(__x86_64__)
+        asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));
+#else
+        __builtin_prefetch(address);
+#endif
+    }
+
     // murmur3's 64-bit finalizer, halved: composite IDs carry a timestamp in
     // their high bits, so the key itself is far from uniform.
     static uint64_t mix(uint64_t key)
@@ -144,12 +201,14 @@ private:
         m_size = 0;
     }
 
-    void grow()
+    void grow() { rehashInto(m_capacity + m_capacity / 2); }
+
+    void rehashInto(size_t capacity)
     {
         const size_t oldCapacity = m_capacity;
         auto oldKeys = std::move(m_keys);
         auto oldValues = std::move(m_values);
-        allocate(oldCapacity + oldCapacity / 2);
+        allocate(capacity);
         for (size_t idx = 0; idx < oldCapacity; ++idx) {
             if (oldKeys[idx] == 0)
                 continue;

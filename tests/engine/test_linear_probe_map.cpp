@@ -1,0 +1,122 @@
+// The hand-written hash table and the dedup set, against std:: containers
+// under random churn (inserts, finds, erases, eraseIf, rehash).
+#include "core/engine/done_set.hpp"
+#include "core/engine/linear_probe_map.hpp"
+
+#include <QtTest>
+
+#include <random>
+#include <unordered_map>
+
+using namespace slatrack::engine;
+
+class TestLinearProbeMap : public QObject {
+    Q_OBJECT
+
+private slots:
+    void agreesWithUnorderedMapUnderChurn()
+    {
+        std::mt19937_64 rng(12345);
+        LinearProbeMap<uint64_t> table;
+        std::unordered_map<uint64_t, uint64_t> reference;
+        std::vector<uint64_t> keys;
+        // Small key space so that finds hit and clusters wrap around the end.
+        std::uniform_int_distribution<uint64_t> pick(1, 5000);
+        for (int step = 0; step < 200'000; ++step) {
+            const uint64_t key = pick(rng);
+            const size_t slot = table.find(key);
+            const auto found = reference.find(key);
+            QCOMPARE(slot != LinearProbeMap<uint64_t>::kNotFound, found != reference.end());
+            if (found != reference.end()) {
+                QCOMPARE(table.valueAt(slot), found->second);
+                if (rng() % 2) {
+                    table.eraseAt(slot);
+                    reference.erase(found);
+                }
+            } else {
+                table.valueAt(table.insertNew(key)) = key * 3;
+                reference[key] = key * 3;
+            }
+            QCOMPARE(table.size(), reference.size());
+            if (step % 50'000 == 49'999) {
+                // Bulk erase of every key divisible by 3, in place.
+                const size_t erased = table.eraseIf([](uint64_t k, uint64_t) { return k % 3 == 0; });
+                size_t expected = 0;
+                for (auto it = reference.begin(); it != reference.end();)
+                    it = it->first % 3 == 0 ? (++expected, reference.erase(it)) : std::next(it);
+                QCOMPARE(erased, expected);
+                table.rehash(table.capacity() / 2);
+            }
+        }
+        size_t visited = 0;
+        table.forEach([&](uint64_t key, uint64_t value) {
+            ++visited;
+            QCOMPARE(reference.at(key), value);
+        });
+        QCOMPARE(visited, reference.size());
+    }
+
+    void eraseIfInWrappedClusters()
+    {
+        // A tiny table is almost all wrap-around clusters.
+        for (uint64_t seed = 0; seed < 200; ++seed) {
+            std::mt19937_64 rng(seed);
+            LinearProbeMap<uint64_t> table(64);
+            std::unordered_map<uint64_t, uint64_t> reference;
+            while (reference.size() < 45) {
+                const uint64_t key = rng() | 1;
+                if (reference.count(key))
+                    continue;
+                table.valueAt(table.insertNew(key)) = rng() % 4;
+                reference[key] = table.valueAt(table.find(key));
+            }
+            table.eraseIf([](uint64_t, uint64_t value) { return value == 0; });
+            for (const auto& [key, value] : reference)
+                QCOMPARE(table.find(key) != LinearProbeMap<uint64_t>::kNotFound, value != 0);
+        }
+    }
+
+    void doneSetRemembersForTheHorizonAndPurges()
+    {
+        constexpr int64_t kHorizon = 10'000;
+        DoneSet done(kHorizon);
+        done.advance(1'000'000);
+        done.insertAbsent(7, DoneSet::Kind::Matched, 250, 1'000'000, 1'000'000);
+        done.insertAbsent(8, DoneSet::Kind::Lost, 0, 900'500, 1'000'000);
+        auto matched = done.find(7);
+        QVERIFY(matched);
+        QCOMPARE(matched->kind, DoneSet::Kind::Matched);
+        QCOMPARE(matched->latencyMs, 250);
+        const auto lost = done.find(8);
+        QVERIFY(lost);
+        QCOMPARE(lost->kind, DoneSet::Kind::Lost);
+        QCOMPARE(lost->timeMs, 900'500);  // t0 recovered exactly
+        done.advance(1'000'000 + kHorizon);
+        QVERIFY(done.find(7));  // exactly one horizon: still remembered
+        done.advance(1'000'000 + kHorizon + 1001);
+        QVERIFY(!done.peek(7));
+        QVERIFY(!done.find(7));
+        // Expired and erased on find: the key may be done again.
+        done.insertAbsent(7, DoneSet::Kind::Orphan, 0, 1'020'000, 1'020'000);
+        QCOMPARE(done.find(7)->kind, DoneSet::Kind::Orphan);
+
+        // Churn far past the initial capacity with a moving clock: purges
+        // keep the table at rate x horizon instead of growing forever.
+        DoneSet churn(kHorizon);
+        uint64_t key = 100;
+        for (int64_t now = 0; now < 200'000; now += 10) {
+            churn.advance(now);
+            for (int record = 0; record < 10; ++record)
+                churn.insertAbsent(++key, DoneSet::Kind::Matched, 1, now, now);
+        }
+        QVERIFY(churn.purges() > 0);
+        // 1000 records/s x 10 s horizon = 10,000 live, plus what expired
+        // since the last purge.
+        QVERIFY2(churn.size() < 25'000, QByteArray::number(qulonglong(churn.size())).constData());
+        QVERIFY(churn.find(key));
+        QVERIFY(!churn.find(101));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestLinearProbeMap)
+#include "test_linear_probe_map.moc"
