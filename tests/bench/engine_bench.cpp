@@ -106,7 +106,8 @@ struct RunResult {
 
 // The dedup set holds every record completed within the horizon, so its
 // size is rate x horizon, whatever the open count. A steady state needs the
-// run to span several horizons: 30 s of event time is 3M records here.
+// run to span several horizons (and purges): 30 s of event time is 3M
+// records here.
 constexpr int64_t kDedupHorizonMs = 30'000;
 constexpr uint64_t kWarmupHorizons = 3;
 
