@@ -1,5 +1,7 @@
 #include "broker_command.hpp"
 
+#include "stop_signals.hpp"
+
 #include "core/ingest/mock_broker.hpp"
 
 #include <QCommandLineOption>
@@ -157,11 +159,7 @@ int runBrokerCommand(int argc, char* argv[])
 
     // Before the mock cluster starts its threads, so they inherit the mask
     // and the signals are only ever taken by sigtimedwait below.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    blockStopSignals();
 
     try {
         ingest::MockBroker broker;
@@ -177,10 +175,7 @@ int runBrokerCommand(int argc, char* argv[])
                      topics.join(QStringLiteral(", ")).toStdString().c_str(),
                      broker.bootstrapServers().c_str(), partitions);
 
-        int signal = -1;
-        while (signal < 0) {
-            signal = sigwaitinfo(&stopSignals, nullptr);
-        }
+        const int signal = waitForStopSignal(std::nullopt);
         std::fprintf(stderr, "slatrack broker: stopping (signal %d)\n", signal);
     } catch (const std::exception& error) {
         std::fprintf(stderr, "slatrack broker: %s\n", error.what());

@@ -1,5 +1,7 @@
 #include "simulate_command.hpp"
 
+#include "stop_signals.hpp"
+
 #include "core/ingest/simulator.hpp"
 
 #include <QCommandLineOption>
@@ -110,36 +112,6 @@ std::chrono::milliseconds drainLimit(const ingest::SimulatorConfig& config)
     return std::chrono::milliseconds(static_cast<int64_t>(cappedMs));
 }
 
-// Waits for SIGINT/SIGTERM up to limit (forever when limit is nullopt).
-// Returns the signal, or 0 when the time ran out.
-int waitForStopSignal(const sigset_t& stopSignals, std::optional<Clock::duration> limit)
-{
-    if (!limit) {
-        while (true) {
-            const int signal = sigwaitinfo(&stopSignals, nullptr);
-            if (signal > 0) {
-                return signal;
-            }
-        }
-    }
-    const Clock::time_point deadline = Clock::now() + *limit;
-    while (true) {
-        // A zero limit still polls once: that is how a pending signal is seen.
-        const Clock::duration left = std::max(deadline - Clock::now(), Clock::duration::zero());
-        const auto leftNs = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-        timespec timeout{};
-        timeout.tv_sec = static_cast<time_t>(leftNs / 1'000'000'000);
-        timeout.tv_nsec = static_cast<long>(leftNs % 1'000'000'000);
-        const int signal = sigtimedwait(&stopSignals, nullptr, &timeout);
-        if (signal > 0) {
-            return signal;
-        }
-        // EAGAIN (timed out) or EINTR: stop only once the deadline passed.
-        if (Clock::now() >= deadline) {
-            return 0;
-        }
-    }
-}
 
 } // namespace
 
@@ -291,11 +263,7 @@ int runSimulateCommand(int argc, char* argv[])
 
     // Before any librdkafka thread exists, so all threads inherit the mask
     // and the signals are only ever taken by sigtimedwait.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    blockStopSignals();
 
     try {
         ingest::Simulator simulator(config);
@@ -322,7 +290,7 @@ int runSimulateCommand(int argc, char* argv[])
         // the first record so it means "this long of traffic".
         int signal = 0;
         while (signal == 0 && !simulator.stats().producing) {
-            signal = waitForStopSignal(stopSignals, kStartPollInterval);
+            signal = waitForStopSignal(std::chrono::duration_cast<std::chrono::milliseconds>(kStartPollInterval));
         }
         const Clock::time_point started = Clock::now();
         if (signal == 0) {
@@ -332,7 +300,7 @@ int runSimulateCommand(int argc, char* argv[])
                 runLimit = std::chrono::duration_cast<Clock::duration>(
                     std::chrono::duration<double>(durationSeconds));
             }
-            waitForStopSignal(stopSignals, runLimit);
+            waitForStopSignal(runLimit ? std::optional(std::chrono::duration_cast<std::chrono::milliseconds>(*runLimit)) : std::nullopt);
         }
         const double ranSeconds = std::chrono::duration<double>(Clock::now() - started).count();
 
@@ -346,7 +314,7 @@ int runSimulateCommand(int argc, char* argv[])
         bool drained = false;
         while (!drained && Clock::now() < drainDeadline) {
             drained = simulator.waitUntilDrained(kDrainSlice);
-            if (!drained && waitForStopSignal(stopSignals, Clock::duration::zero()) > 0) {
+            if (!drained && waitForStopSignal(std::chrono::milliseconds(0)) > 0) {
                 break;
             }
         }

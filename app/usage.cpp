@@ -10,13 +10,17 @@ Usage:
   slatrack                         GUI with the user's config
   slatrack --demo                  GUI on an embedded Kafka-protocol broker and a
                                    simulated pipeline (needs no Kafka)
-  slatrack --headless -c FILE      engine, store and pagers without a GUI;
-                                   status as JSON lines on stdout
+  slatrack --headless -c FILE [--interval-ms N] [--from T]
+                                   the monitor without a GUI; one JSON status
+                                   line per interval on stdout, logs on stderr
   slatrack audit -c FILE [--from T] [--to T] [--json]
                                    replay a time range and print the report;
                                    exit 0 within SLA, 1 breached, 2 on error
-  slatrack broker [--port P] [--partitions N] [--topics a,b]
-                                   a local Kafka-protocol broker for trying it out
+  slatrack broker [--partitions N] [--topics a,b]
+                                   a local Kafka-protocol broker for trying it out;
+                                   the first stdout line is its address (the
+                                   librdkafka 2.0 mock cluster picks the port:
+                                   only --port 0 is accepted)
   slatrack simulate -b BROKERS     a synthetic pipeline (incoming -> processed)
 
 Options:
