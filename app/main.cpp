@@ -1,7 +1,8 @@
 // Entry point: picks a mode from the command line and wires core to the
-// matching front end. Modes are added here as they are built.
+// matching front end.
 #include "audit_command.hpp"
 #include "broker_command.hpp"
+#include "gui_command.hpp"
 #include "headless_command.hpp"
 #include "simulate_command.hpp"
 #include "usage.hpp"
@@ -29,6 +30,5 @@ int main(int argc, char* argv[])
             return 0;
         }
     }
-    std::fprintf(stderr, "slatrack: this mode is not built yet; see 'slatrack --help'\n");
-    return 2;
+    return runGuiCommand(argc, argv);
 }

@@ -1,0 +1,188 @@
+#include "gui_controller.hpp"
+
+#include "core/config/config_loader.hpp"
+#include "core/monitor/monitor.hpp"
+#include "ui/dashboard_window.hpp"
+#include "ui/first_run_widget.hpp"
+#include "ui/snapshot_receiver.hpp"
+
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QScreen>
+#include <QPointer>
+#include <QThreadPool>
+
+#include <cstdio>
+
+namespace slatrack::app {
+
+namespace {
+
+// Runs `work` on the thread pool and `done(result)` back on `context`'s
+// thread, unless `context` is gone by then.
+template <typename Work, typename Done>
+void offUiThread(QObject* context, Work work, Done done)
+{
+    QPointer<QObject> guard(context);
+    QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)]() mutable {
+        auto result = std::make_shared<decltype(work())>(work());
+        if (guard)
+            QMetaObject::invokeMethod(guard, [guard, result, done = std::move(done)]() mutable {
+                if (guard)
+                    done(std::move(*result));
+            }, Qt::QueuedConnection);
+    });
+}
+
+struct DemoStart {
+    std::unique_ptr<DemoEnvironment> environment;
+    QString error;
+};
+
+} // namespace
+
+GuiController::GuiController(GuiOptions options, QObject* parent) : QObject(parent), m_options(std::move(options)) {}
+
+GuiController::~GuiController()
+{
+    // The monitor posts into the window's receiver: stop it first.
+    m_monitor.reset();
+    m_demo.reset();
+}
+
+void GuiController::start()
+{
+    if (m_options.demo) {
+        startDemo();
+        return;
+    }
+    const QString path = m_options.configPath.isEmpty() ? m_options.defaultConfigPath : m_options.configPath;
+    if (m_options.configPath.isEmpty() && !QFileInfo::exists(path)) {
+        showFirstRun(path);
+        return;
+    }
+    loadConfig(path);
+}
+
+void GuiController::showFirstRun(const QString& missingConfigPath)
+{
+    if (!m_firstRun) {
+        m_firstRun = std::make_unique<ui::FirstRunWidget>(missingConfigPath);
+        connect(m_firstRun.get(), &ui::FirstRunWidget::demoRequested, this, &GuiController::startDemo);
+        connect(m_firstRun.get(), &ui::FirstRunWidget::openConfigRequested, this, &GuiController::openConfig);
+        connect(m_firstRun.get(), &ui::FirstRunWidget::createConfigRequested, this, &GuiController::createConfig);
+    }
+    m_firstRun->show();
+    m_firstRun->raise();
+}
+
+void GuiController::startDemo()
+{
+    if (m_firstRun)
+        m_firstRun->setEnabled(false);
+    const DemoSettings settings = m_options.demoSettings;
+    offUiThread(this, [settings] {
+        DemoStart started;
+        try {
+            started.environment = std::make_unique<DemoEnvironment>(settings);
+        } catch (const std::exception& error) {
+            started.error = QString::fromStdString(error.what());
+        }
+        return started;
+    }, [this](DemoStart started) {
+        if (m_firstRun)
+            m_firstRun->setEnabled(true);
+        if (!started.environment) {
+            showError(QStringLiteral("The demo could not start"), started.error);
+            showFirstRun({});
+            return;
+        }
+        m_demo = std::move(started.environment);
+        std::fprintf(stderr, "slatrack: demo broker on %s\n", m_demo->brokers().c_str());
+        startMonitor(m_demo->pipelineConfig());
+    });
+}
+
+void GuiController::loadConfig(const QString& path)
+{
+    const std::string file = QDir::toNativeSeparators(path).toStdString();
+    offUiThread(this, [file] { return config::loadConfigFile(file); }, [this, path](config::LoadResult loaded) {
+        if (!loaded.ok()) {
+            const std::string errors = config::formatErrors(loaded.errors);
+            std::fprintf(stderr, "slatrack: invalid config:\n%s\n", errors.c_str());
+            showError(QStringLiteral("The config %1 is not valid").arg(path), QString::fromStdString(errors));
+            showFirstRun({});
+            return;
+        }
+        startMonitor(*loaded.config);
+    });
+}
+
+void GuiController::openConfig()
+{
+    const QString path = QFileDialog::getOpenFileName(m_firstRun.get(), QStringLiteral("Open a slatrack config"),
+                                                      QFileInfo(m_options.defaultConfigPath).absolutePath(),
+                                                      QStringLiteral("slatrack config (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        loadConfig(path);
+}
+
+void GuiController::createConfig()
+{
+    const QString target = m_options.defaultConfigPath;
+    offUiThread(this, [target] {
+        QDir().mkpath(QFileInfo(target).absolutePath());
+        if (QFileInfo::exists(target))
+            return QStringLiteral("exists");
+        return QFile::copy(QStringLiteral(":/config/example.json"), target) &&
+                       QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+                   ? QString()
+                   : QStringLiteral("could not write %1").arg(target);
+    }, [this, target](QString problem) {
+        if (!problem.isEmpty() && problem != QStringLiteral("exists")) {
+            showError(QStringLiteral("Could not create a config"), problem);
+            return;
+        }
+        QMessageBox::information(m_firstRun.get(), QStringLiteral("Config created"),
+                                 QStringLiteral("%1 %2.\n\nEdit the brokers, topics and SLA in it (every field is explained in "
+                                                "the file), then start slatrack again or use \"Open config…\".")
+                                     .arg(problem.isEmpty() ? QStringLiteral("An example config was written to") : QStringLiteral("A config already exists at"), target));
+    });
+}
+
+void GuiController::startMonitor(const config::PipelineConfig& config)
+{
+    if (m_firstRun)
+        m_firstRun->hide();
+    if (!m_window) {
+        m_window = std::make_unique<ui::DashboardWindow>();
+        // Fill a war-room-sized screen; leave a margin on bigger desktops.
+        const QSize available = m_window->screen()->availableGeometry().size();
+        m_window->resize(available.width() <= 1920 ? available : QSize(1600, 950));
+        m_window->setWarRoom(m_options.warRoom);
+    }
+    m_window->setWindowTitle(QStringLiteral("slatrack - %1").arg(QString::fromStdString(config.pipeline)));
+    m_window->show();
+    ui::SnapshotReceiver* receiver = m_window->receiver();
+    monitor::MonitorOptions options;
+    options.onSnapshot = [receiver](monitor::SnapshotPtr snapshot) { receiver->post(std::move(snapshot)); };
+    options.log = [](const std::string& line) { std::fprintf(stderr, "slatrack: %s\n", line.c_str()); };
+    m_monitor.reset();
+    m_monitor = std::make_unique<monitor::Monitor>(config, options);
+    m_monitor->start();
+}
+
+void GuiController::showError(const QString& title, const QString& text)
+{
+    // Non-blocking: the first-run screen stays usable behind it.
+    auto* box = new QMessageBox(QMessageBox::Critical, title, title, QMessageBox::Ok);
+    box->setObjectName(QStringLiteral("slatrackError"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(text);
+    box->open();
+}
+
+} // namespace slatrack::app

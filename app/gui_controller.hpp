@@ -1,0 +1,63 @@
+#pragma once
+
+#include "demo_environment.hpp"
+
+#include "core/config/pipeline_config.hpp"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace slatrack::monitor {
+class Monitor;
+}
+namespace slatrack::ui {
+class DashboardWindow;
+class FirstRunWidget;
+} // namespace slatrack::ui
+
+namespace slatrack::app {
+
+struct GuiOptions {
+    bool demo = false;
+    bool warRoom = false;
+    QString configPath;         // empty: the default path, if it exists
+    QString defaultConfigPath;  // ~/.config/slatrack/pipeline.json
+    DemoSettings demoSettings;
+};
+
+// Wires core to the widgets for the GUI modes: the demo, a config file, or
+// the first-run screen when there is neither. Everything that touches disk
+// or sockets (reading a config, starting the embedded broker) runs on the
+// thread pool; the results come back to the UI thread as queued calls.
+//
+// Threading: UI thread only.
+class GuiController : public QObject {
+    Q_OBJECT
+
+public:
+    explicit GuiController(GuiOptions options, QObject* parent = nullptr);
+    ~GuiController() override;
+
+    void start();
+    ui::DashboardWindow* dashboard() const { return m_window.get(); }
+    ui::FirstRunWidget* firstRun() const { return m_firstRun.get(); }
+
+private:
+    void startDemo();
+    void openConfig();
+    void createConfig();
+    void loadConfig(const QString& path);
+    void startMonitor(const config::PipelineConfig& config);
+    void showFirstRun(const QString& missingConfigPath);
+    void showError(const QString& title, const QString& text);
+
+    GuiOptions m_options;
+    std::unique_ptr<ui::DashboardWindow> m_window;
+    std::unique_ptr<ui::FirstRunWidget> m_firstRun;
+    std::unique_ptr<DemoEnvironment> m_demo;
+    std::unique_ptr<monitor::Monitor> m_monitor;
+};
+
+} // namespace slatrack::app
