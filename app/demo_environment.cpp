@@ -33,6 +33,8 @@ DemoEnvironment::DemoEnvironment(const DemoSettings& settings)
     m_broker->createTopic("incoming", kDemoPartitions);
     m_broker->createTopic("processed", kDemoPartitions);
     m_config = loadDemoConfig(m_broker->bootstrapServers());
+    if (settings.dedupHorizonMs > 0)
+        m_config.dedupHorizon = std::chrono::milliseconds(settings.dedupHorizonMs);
 
     ingest::SimulatorConfig simulation;
     simulation.bootstrapServers = m_broker->bootstrapServers();

@@ -19,6 +19,7 @@ struct DemoSettings {
     double latencyP99Ms = 900;
     double stallEverySeconds = 90; // the processor stalls now and then:
     double stallForSeconds = 6;    // stuck records pile up, then clear
+    int64_t dedupHorizonMs = 0;    // 0: the bundled config's (= its window)
 };
 
 // What `slatrack --demo` runs: the embedded Kafka-protocol broker (the

@@ -1,6 +1,7 @@
 // slatrack-bench: one subcommand per benchmark, each printing one JSON object.
 #include "engine_bench.hpp"
 #include "ingest_bench.hpp"
+#include "ui_bench.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -11,12 +12,16 @@ int main(int argc, char* argv[])
     const std::string_view which = argc > 1 ? argv[1] : "";
     if (which == "engine")
         return slatrack::bench::runEngineBench(argc - 1, argv + 1);
+    if (which == "ui")
+        return slatrack::bench::runUiBench(argc - 1, argv + 1);
     if (which == "ingest")
         return slatrack::bench::runIngestBench(argc - 1, argv + 1);
     std::fprintf(stderr,
                  "usage: slatrack-bench engine [--events N] [--open N]\n"
                  "       slatrack-bench ingest [--records N] [--partitions N]\n"
+                 "       slatrack-bench ui [--rate R] [--seconds S]\n"
                  "  engine   join throughput and memory at a steady state of open records\n"
-                 "  ingest   slatrack audit vs kcat consuming the same pre-produced topics\n");
+                 "  ingest   slatrack audit vs kcat consuming the same pre-produced topics\n"
+                 "  ui       dashboard event-loop stalls and memory under a high simulated rate\n");
     return which.empty() || which == "--help" ? 0 : 2;
 }
