@@ -48,7 +48,6 @@ KpiTile::KpiTile(const QString& title, QWidget* parent)
     : QFrame(parent)
     , m_title(title)
 {
-    setAttribute(Qt::WA_OpaquePaintEvent, false);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     setAccessibleName(title);
     applyTheme(m_theme);

@@ -114,11 +114,13 @@ ValueScale countScale(double maxRaw, const QString& unit)
 }
 
 TimeChart::TimeChart(const QString& title, QWidget* parent)
-    : QChartView(parent)
+    // The chart goes in at construction: QChartView(parent) would make a
+    // default chart that setChart() later releases without deleting.
+    : QChartView(new QChart, parent)
     , m_timeAxis(new QCategoryAxis)
     , m_valueAxis(new QValueAxis)
 {
-    auto* chart = new QChart;
+    QChart* chart = this->chart();
     chart->setTitle(title);
     chart->setBackgroundRoundness(0);
     chart->setMargins(QMargins(2, 2, 2, 2));
@@ -133,7 +135,6 @@ TimeChart::TimeChart(const QString& title, QWidget* parent)
     m_valueAxis->setMin(0);
     m_valueAxis->setTickCount(5);
     m_valueAxis->setLabelFormat(u"%.0f"_s);
-    setChart(chart);  // the view owns the chart
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(280, 180);
 

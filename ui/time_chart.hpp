@@ -45,8 +45,9 @@ class TimeChart : public QChartView {
     Q_OBJECT
 
 public:
-    // Twice the pixels a chart gets on a 1920-wide screen in the 2x2 grid:
-    // more points could not be drawn apart anyway.
+    // About one point per horizontal pixel of a chart on a 1920-wide
+    // screen (two charts side by side in two thirds of the width): more
+    // could not be drawn apart, and each point costs stroking time.
     static constexpr qsizetype kMaxPointsPerSeries = 600;
 
     explicit TimeChart(const QString& title, QWidget* parent = nullptr);

@@ -4,8 +4,10 @@
 //
 //   slatrack-ui-screenshot [--out DIR] [--width W] [--height H]
 //
-// Writes DIR/dashboard.png, DIR/dashboard-dark.png and DIR/war-room.png.
-// Works under QT_QPA_PLATFORM=offscreen or xvfb-run.
+// Writes DIR/dashboard.png, DIR/dashboard-dark.png and DIR/war-room.png,
+// and prints how long rendering one snapshot took (showSnapshot plus the
+// repaint), the UI thread's cost per update. Works under
+// QT_QPA_PLATFORM=offscreen or xvfb-run.
 #include "ui_fixture.hpp"
 
 #include "ui/dashboard_window.hpp"
@@ -16,7 +18,11 @@
 #include <QStyleFactory>
 #include <QTest>
 
+#include <QElapsedTimer>
+
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 using namespace slatrack;
 using namespace Qt::StringLiterals;
@@ -64,7 +70,20 @@ int main(int argc, char* argv[])
     window.show();
     // The monitor publishes 4 times a second; the window renders each.
     uitest::TrafficScenario scenario;
-    uitest::runScenario(scenario, [&](const monitor::SnapshotPtr& snapshot) { window.showSnapshot(snapshot); });
+    std::vector<double> renderMs;
+    QElapsedTimer clock;
+    uitest::runScenario(scenario, [&](const monitor::SnapshotPtr& snapshot) {
+        clock.start();
+        window.showSnapshot(snapshot);
+        window.repaint();
+        renderMs.push_back(static_cast<double>(clock.nsecsElapsed()) / 1e6);
+    });
+    std::sort(renderMs.begin(), renderMs.end());
+    if (!renderMs.empty()) {
+        std::printf("render of one snapshot at %dx%d: median %.1f ms, p99 %.1f ms, max %.1f ms (%zu renders)\n", size.width(),
+                    size.height(), renderMs[renderMs.size() / 2], renderMs[renderMs.size() * 99 / 100], renderMs.back(),
+                    renderMs.size());
+    }
     window.resize(size);
     bool ok = save(window, out.filePath(u"dashboard.png"_s));
 
