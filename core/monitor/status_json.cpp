@@ -27,12 +27,21 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
     nlohmann::json lag = nlohmann::json::array();
     for (const auto& partition : snapshot.partitions)
         lag.push_back({{"topic", partition.topic}, {"partition", partition.partition}, {"lag", partition.lag}, {"caught_up", partition.caughtUp}});
+    nlohmann::json replay = nlohmann::json::array();
+    for (size_t stage_idx = 0; stage_idx < snapshot.replay.size(); ++stage_idx) {
+        const auto& stage = snapshot.replay[stage_idx];
+        replay.push_back({{"stage", stage_idx < snapshot.stageNames.size() ? snapshot.stageNames[stage_idx] : std::to_string(stage_idx)},
+                          {"consumed", stage.consumed},
+                          {"target", stage.target},
+                          {"percent", stage.target == 0 ? 100.0 : 100.0 * static_cast<double>(stage.consumed) / static_cast<double>(stage.target)}});
+    }
     const nlohmann::json line = {
         {"time_ms", snapshot.takenAtMs},
         {"pipeline", snapshot.pipeline},
         {"phase", phaseName(snapshot.phase)},
         {"replay_percent", snapshot.replayPercent},
         {"replay_eta_ms", snapshot.replayEtaMs},
+        {"replay", replay},
         {"connected", snapshot.connected},
         {"connection_detail", snapshot.connectionDetail},
         {"consumer_restarts", snapshot.consumerRestarts},

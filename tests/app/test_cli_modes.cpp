@@ -202,6 +202,11 @@ private slots:
         QCOMPARE(counts[QStringLiteral("lost")].toInteger(), 0);
         QCOMPARE(counts[QStringLiteral("open")].toInteger(), qint64(truth.droppedIds.size()));
         QCOMPARE(last[QStringLiteral("connected")].toBool(), true);
+        const QJsonArray replay = last[QStringLiteral("replay")].toArray();
+        QCOMPARE(replay.size(), 2);
+        QCOMPARE(replay[0].toObject()[QStringLiteral("stage")].toString(), QStringLiteral("incoming"));
+        QCOMPARE(replay[0].toObject()[QStringLiteral("percent")].toDouble(), 100.0);
+        QCOMPARE(replay[0].toObject()[QStringLiteral("target")].toInteger(), qint64(truth.incoming.size()));
         const QJsonObject latency = last[QStringLiteral("latency_ms")].toObject()[QStringLiteral("since_start")].toObject();
         QCOMPARE(latency[QStringLiteral("count")].toInteger(), qint64(truth.latencies.size()));
         const int64_t exactP99 = test::nearestRank(truth.latencies, 99);
