@@ -1,5 +1,7 @@
 #include "gui_controller.hpp"
 
+#include "thread_priority.hpp"
+
 #include "core/config/config_loader.hpp"
 #include "core/monitor/monitor.hpp"
 #include "ui/dashboard_window.hpp"
@@ -14,6 +16,7 @@
 #include <QScreen>
 #include <QPointer>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -164,7 +167,6 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
         m_window->resize(available.width() <= 1920 ? available : QSize(1600, 950));
         m_window->setWarRoom(m_options.warRoom);
     }
-    m_window->setWindowTitle(QStringLiteral("slatrack - %1").arg(QString::fromStdString(config.pipeline)));
     m_window->show();
     ui::SnapshotReceiver* receiver = m_window->receiver();
     monitor::MonitorOptions options;
@@ -173,6 +175,14 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
     m_monitor.reset();
     m_monitor = std::make_unique<monitor::Monitor>(config, options);
     m_monitor->start();
+    // Background threads (consumer, engine, librdkafka, demo) yield to the UI
+    // thread; re-applied periodically for threads started later.
+    if (!m_priorityTimer) {
+        m_priorityTimer = new QTimer(this);
+        connect(m_priorityTimer, &QTimer::timeout, this, [] { deprioritizeOtherThreads(kBackgroundNice); });
+        m_priorityTimer->start(2000);
+    }
+    deprioritizeOtherThreads(kBackgroundNice);
 }
 
 void GuiController::showError(const QString& title, const QString& text)

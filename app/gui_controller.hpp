@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QString>
 
+class QTimer;
+
 #include <memory>
 
 namespace slatrack::monitor {
@@ -53,7 +55,11 @@ private:
     void showFirstRun(const QString& missingConfigPath);
     void showError(const QString& title, const QString& text);
 
+    // Nice value of the non-UI threads; see deprioritizeOtherThreads().
+    static constexpr int kBackgroundNice = 5;
+
     GuiOptions m_options;
+    QTimer* m_priorityTimer = nullptr;
     std::unique_ptr<ui::DashboardWindow> m_window;
     std::unique_ptr<ui::FirstRunWidget> m_firstRun;
     std::unique_ptr<DemoEnvironment> m_demo;
