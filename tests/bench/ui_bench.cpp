@@ -51,7 +51,7 @@ double percentile(std::vector<double> values, double p)
 
 int runUiBench(int argc, char* argv[])
 {
-    double rate = 200'000;
+    double rate = 230'000;  // observed ~212k/s in and out on the 2-core VM (the issue asks >= 200k)
     int seconds = 60;
     for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
         const std::string arg = argv[arg_idx];
@@ -95,6 +95,7 @@ int runUiBench(int argc, char* argv[])
     double rssAtStart = residentMb();
     double peakProcessedRate = 0;
     std::vector<double> processedRates;
+    std::vector<double> incomingRates;
     QTimer probe;
     probe.setTimerType(Qt::PreciseTimer);
     probe.setInterval(kProbeIntervalMs);
@@ -113,6 +114,7 @@ int runUiBench(int argc, char* argv[])
         if (auto* window = controller.dashboard(); window && window->shownSnapshot() && sinceStart.elapsed() >= kWarmupSeconds * 1000) {
             const auto& rates = window->shownSnapshot()->ratePerSec;
             if (!rates.empty()) {
+                incomingRates.push_back(rates.front());
                 processedRates.push_back(rates.back());
                 peakProcessedRate = std::max(peakProcessedRate, rates.back());
             }
@@ -133,6 +135,7 @@ int runUiBench(int argc, char* argv[])
         {"warmup_seconds", kWarmupSeconds},
         {"dedup_horizon_s", kDedupHorizonMs / 1000},
         {"simulated_rate_per_s", rate},
+        {"observed_incoming_rate_per_s_median", percentile(incomingRates, 50)},
         {"observed_processed_rate_per_s_median", percentile(processedRates, 50)},
         {"observed_processed_rate_per_s_peak", peakProcessedRate},
         {"matched_total", snapshot ? snapshot->totals.back().matched : 0},
