@@ -64,8 +64,10 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
     const int64_t newestMs = buckets.empty() ? nowMs : (buckets.back().second + 1) * 1000;
     snapshot.latencyLastMinute = summarize(engine.metrics().endToEndBetween(newestMs - 60'000, newestMs));
     snapshot.ratePerSec.resize(stageCount);
+    // The newest second is still filling up: rates use the seconds before it.
+    const int64_t rateEndMs = newestMs - 1000;
     for (size_t stage_idx = 0; stage_idx < stageCount; ++stage_idx) {
-        const auto counters = engine.metrics().countersBetween(static_cast<int>(stage_idx), newestMs - MonitorSnapshot::kRateSeconds * 1000, newestMs);
+        const auto counters = engine.metrics().countersBetween(static_cast<int>(stage_idx), rateEndMs - MonitorSnapshot::kRateSeconds * 1000, rateEndMs);
         snapshot.ratePerSec[stage_idx] = static_cast<double>(counters.seen - counters.duplicates) / MonitorSnapshot::kRateSeconds;
     }
 
