@@ -1,5 +1,7 @@
 #include "dashboard_window.hpp"
 
+#include "war_room_alert.hpp"
+
 #include "dashboard_controls.hpp"
 #include "header_bar.hpp"
 #include "kpi_panel.hpp"
@@ -68,6 +70,9 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     m_replay->setObjectName(u"replayProgress"_s);
     m_replay->hide();
     layout->addWidget(m_replay);
+
+    m_warRoomAlert = new WarRoomAlert(central);
+    layout->addWidget(m_warRoomAlert);
 
     m_kpis = new KpiPanel(central);
     m_kpis->setObjectName(u"kpiPanel"_s);
@@ -155,6 +160,7 @@ void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
     m_replay->setVisible(!m_warRoom && data.phase == monitor::Phase::Replaying);
     if (data.phase == monitor::Phase::Replaying)
         m_replay->showSnapshot(data);
+    m_warRoomAlert->setVisible(m_warRoomAlert->showSnapshot(data) && m_warRoom);
     m_kpis->showSnapshot(data);
     m_latency->showSnapshot(data);
     m_openStuck->showSnapshot(data);
@@ -190,6 +196,11 @@ void DashboardWindow::setTimeRange(TimeRange range)
 bool DashboardWindow::showsHistoryNote() const
 {
     return !m_historyNote->isHidden();
+}
+
+QString DashboardWindow::warRoomAlertText() const
+{
+    return m_warRoomAlert->isHidden() ? QString() : m_warRoomAlert->text();
 }
 
 QString DashboardWindow::historyNoteText() const
@@ -232,6 +243,7 @@ void DashboardWindow::setWarRoom(bool warRoom)
     // the app may call this before show().
     setWindowState(warRoom ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
     m_headerRow->setVisible(!warRoom);
+    m_warRoomAlert->setVisible(warRoom && m_shown && !WarRoomAlert::problem(*m_shown).isEmpty());
     m_stuck->setVisible(!warRoom);
     m_replay->setVisible(!warRoom && m_shown && m_shown->phase == monitor::Phase::Replaying);
     m_kpis->setWarRoom(warRoom);

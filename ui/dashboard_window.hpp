@@ -23,6 +23,7 @@ class ReplayProgress;
 class SnapshotReceiver;
 class StuckRecordsPanel;
 class ThroughputChart;
+class WarRoomAlert;
 
 // The live dashboard: header, KPI tiles, four charts, the stuck-now panel
 // and the replay progress bar. It renders published snapshots only; it
@@ -54,6 +55,8 @@ public:
     // Whether the "longer history needs the store" note is showing.
     bool showsHistoryNote() const;
     QString historyNoteText() const;
+    // War room only: the banner saying the numbers cannot be trusted (empty when hidden).
+    QString warRoomAlertText() const;
 
 public slots:
     void showSnapshot(slatrack::monitor::SnapshotPtr snapshot);
@@ -87,6 +90,7 @@ private:
     ReplayProgress* m_replay;
     KpiPanel* m_kpis;
     QLabel* m_historyNote;
+    WarRoomAlert* m_warRoomAlert;
     LatencyChart* m_latency;
     OpenStuckChart* m_openStuck;
     ThroughputChart* m_throughput;

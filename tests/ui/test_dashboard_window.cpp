@@ -94,6 +94,33 @@ private slots:
         QCOMPARE(spy.count(), 4);
     }
 
+    void warRoomWarnsWhenNumbersCannotBeTrusted()
+    {
+        ui::DashboardWindow window;
+        const monitor::SnapshotPtr healthy = fedSnapshot();
+        QVERIFY(healthy->connected);
+        window.showSnapshot(healthy);
+        window.setWarRoom(true);
+        QVERIFY2(window.warRoomAlertText().isEmpty(), qPrintable(window.warRoomAlertText()));
+
+        auto variant = [&](auto change) {
+            auto copy = std::make_shared<monitor::MonitorSnapshot>(*healthy);
+            change(*copy);
+            window.showSnapshot(copy);
+            return window.warRoomAlertText();
+        };
+        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.connected = false; }).contains(u"DISCONNECTED"_s));
+        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.phase = monitor::Phase::Replaying; s.replayPercent = 42; }).contains(u"CATCHING UP 42"_s));
+        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.freshnessMs = {1000, 120'000}; }).contains(u"STALE: processed data is 120 s old"_s));
+        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.freshnessMs = {1000, -1}; }).contains(u"NO DATA on processed"_s));
+        // Outside the war room the header says it; no banner.
+        window.setWarRoom(false);
+        QVERIFY(window.warRoomAlertText().isEmpty());
+        window.setWarRoom(true);
+        QVERIFY(window.warRoomAlertText().contains(u"NO DATA"_s));
+        QVERIFY(variant([](monitor::MonitorSnapshot&) {}).isEmpty());
+    }
+
     void warRoomBeforeShowDoesNotShow()
     {
         // --war-room: the app may ask before show().
