@@ -315,6 +315,17 @@ private:
     {
         if (!message->rkt)
             return nullptr;
+        // Batches come a partition at a time: remember the last hit.
+        if (message->rkt == m_lastTopic && message->partition == m_lastPartitionId && m_lastPartition)
+            return m_lastPartition;
+        m_lastTopic = message->rkt;
+        m_lastPartitionId = message->partition;
+        m_lastPartition = lookupPartition(message);
+        return m_lastPartition;
+    }
+
+    PartitionTracker::Partition* lookupPartition(rd_kafka_message_t* message)
+    {
         auto& byPartition = m_topicCache[message->rkt];
         if (byPartition.empty())
             byPartition.resize(1);
@@ -411,6 +422,9 @@ private:
     rd_kafka_queue_t* m_queue = nullptr;
     std::vector<RecordExtractor> m_extractors;
     std::unordered_map<rd_kafka_topic_t*, std::vector<PartitionTracker::Partition*>> m_topicCache;
+    rd_kafka_topic_t* m_lastTopic = nullptr;
+    int32_t m_lastPartitionId = -1;
+    PartitionTracker::Partition* m_lastPartition = nullptr;
     IngestBatch m_batch;
     int64_t m_batchStartedMs = 0;
     size_t m_samplesInBatch = 0;
