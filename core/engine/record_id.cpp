@@ -1,6 +1,7 @@
 #include "core/engine/record_id.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -212,6 +213,36 @@ ParseResult parse(std::string_view text)
     if (result.value && *result.value == 0)
         return failure(text, "0 is reserved and never a valid ID");
     return result;
+}
+
+bool parseCanonical(std::string_view text, uint64_t& value)
+{
+    // 0..15 for hex digits, 0xff otherwise; OR-ing every lookup flags a bad
+    // character once at the end instead of branching per character.
+    static constexpr auto kHex = [] {
+        std::array<uint8_t, 256> table{};
+        table.fill(0xff);
+        for (int digit = 0; digit < 10; ++digit)
+            table['0' + digit] = static_cast<uint8_t>(digit);
+        for (int digit = 0; digit < 6; ++digit) {
+            table['a' + digit] = static_cast<uint8_t>(10 + digit);
+            table['A' + digit] = static_cast<uint8_t>(10 + digit);
+        }
+        return table;
+    }();
+    if (text.size() != kMaxHexDigits)
+        return false;
+    uint64_t result = 0;
+    uint8_t bad = 0;
+    for (const char ch : text) {
+        const uint8_t nibble = kHex[static_cast<unsigned char>(ch)];
+        bad |= nibble;
+        result = (result << 4) | (nibble & 0x0f);
+    }
+    if ((bad & 0xf0) != 0 || result == 0)
+        return false;
+    value = result;
+    return true;
 }
 
 uint64_t make(uint32_t unixSeconds, uint32_t random)

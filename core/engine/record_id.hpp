@@ -51,6 +51,12 @@ struct ParseResult {
 // All functions here are pure: any thread.
 ParseResult parse(std::string_view text);
 
+// The hot path of ingestion: exactly 16 hex digits (the canonical form),
+// table-driven and branch-light, no error text. False for anything else,
+// including 0; the caller then uses parse() for the full rules and the
+// message.
+bool parseCanonical(std::string_view text, uint64_t& value);
+
 // make(0, 0) is 0, the reserved key: callers pass a real creation time.
 uint64_t make(uint32_t unixSeconds, uint32_t random);
 int64_t creationUnixSeconds(uint64_t id);

@@ -206,10 +206,14 @@ ExtractResult RecordExtractor::extract(const RawMessage& message, int64_t nowMs,
 
     ExtractResult result;
     if (m_idFormat == IdFormat::Composite) {
-        const auto parsed = engine::composite_id::parse(idText);
-        if (!parsed.value)
-            return reject(RejectReason::MalformedId, "not a composite ID: " + parsed.error);
-        result.id = engine::RecordId::composite(*parsed.value);
+        uint64_t canonical = 0;
+        if (!engine::composite_id::parseCanonical(idText, canonical)) {
+            const auto parsed = engine::composite_id::parse(idText);
+            if (!parsed.value)
+                return reject(RejectReason::MalformedId, "not a composite ID: " + parsed.error);
+            canonical = *parsed.value;
+        }
+        result.id = engine::RecordId::composite(canonical);
     } else {
         if (idText.size() > m_limits.maxIdBytes)
             return reject(RejectReason::MalformedId, "ID of " + std::to_string(idText.size()) + " bytes exceeds " + std::to_string(m_limits.maxIdBytes));

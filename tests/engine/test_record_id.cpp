@@ -3,6 +3,7 @@
 #include <QTest>
 
 #include <bit>
+#include <cctype>
 #include <cstdint>
 #include <ctime>
 #include <limits>
@@ -56,6 +57,7 @@ private slots:
     void hashIsStable();
     void hashAvalanche();
     void recordIdViews();
+    void canonicalFastPathAgreesWithParse();
 };
 
 void TestRecordId::exampleId()
@@ -315,6 +317,34 @@ void TestRecordId::recordIdViews()
     QVERIFY(composite.isComposite());
     QCOMPARE(composite.key, kExampleId);
     QCOMPARE(displayText(composite), std::string("5d684054fc3540a0"));
+}
+
+void TestRecordId::canonicalFastPathAgreesWithParse()
+{
+    std::mt19937_64 rng(99);
+    const char kNoise[] = {'g', ' ', '-', 'x', 'Z', '\x01'};
+    for (int round = 0; round < 20000; ++round) {
+        std::string text = composite_id::format(rng() | 1);
+        if (round % 3 == 0)
+            for (char& ch : text)
+                ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (round % 5 == 0)
+            text[static_cast<size_t>(rng() % 16)] = kNoise[rng() % 6];
+        uint64_t fast = 0;
+        const bool fastOk = composite_id::parseCanonical(text, fast);
+        const auto full = composite_id::parse(text);
+        // The fast path takes exactly the canonical form; parse() takes more
+        // ("0x" + 14 digits is also 16 characters).
+        const bool canonical = text.find_first_of("xX") == std::string::npos;
+        QCOMPARE(fastOk, full.value.has_value() && canonical);
+        if (fastOk)
+            QCOMPARE(fast, *full.value);
+    }
+    uint64_t value = 0;
+    QVERIFY(!composite_id::parseCanonical("0000000000000000", value));    // 0 is reserved
+    QVERIFY(!composite_id::parseCanonical("0x5d684054fc3540a0", value));  // not canonical: parse() handles it
+    QVERIFY(composite_id::parseCanonical("5d684054fc3540a0", value));
+    QCOMPARE(value, 0x5d684054fc3540a0ULL);
 }
 
 QTEST_APPLESS_MAIN(TestRecordId)
