@@ -5,6 +5,7 @@
 
 #include "core/config/config_loader.hpp"
 #include "core/monitor/audit.hpp"
+#include "core/monitor/time_text.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -66,7 +67,7 @@ int runAuditCommand(int argc, char* argv[])
         range.connectTimeoutMs = parsed.unixMs;
     }
     if (range.toMs <= range.fromMs)
-        return fail("--to (" + formatRfc3339(range.toMs) + ") must be after --from (" + formatRfc3339(range.fromMs) + ")");
+        return fail("--to (" + monitor::formatRfc3339(range.toMs) + ") must be after --from (" + monitor::formatRfc3339(range.fromMs) + ")");
 
     const monitor::AuditOutcome outcome = monitor::runAudit(config, range, [](const std::string& line) {
         std::fprintf(stderr, "slatrack audit: %s\n", line.c_str());

@@ -4,7 +4,6 @@
 #include "core/ingest/record_extractor.hpp"
 
 #include <charconv>
-#include <ctime>
 
 namespace slatrack::app {
 
@@ -39,18 +38,6 @@ TimeArgument parseTimeArgument(std::string_view text, int64_t nowMs)
     }
     out.error = "\"" + std::string(text) + "\": expected now, -DURATION (e.g. -30m), an RFC 3339 time (e.g. 2026-11-21T02:10:00Z) or Unix milliseconds";
     return out;
-}
-
-std::string formatRfc3339(int64_t unixMs)
-{
-    const time_t seconds = static_cast<time_t>(unixMs / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[40];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-    char withMillis[48];
-    std::snprintf(withMillis, sizeof withMillis, "%s.%03dZ", text, static_cast<int>(unixMs % 1000));
-    return withMillis;
 }
 
 } // namespace slatrack::app

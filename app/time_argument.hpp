@@ -17,6 +17,4 @@ struct TimeArgument {
 // milliseconds ("1763691000000").
 TimeArgument parseTimeArgument(std::string_view text, int64_t nowMs);
 
-std::string formatRfc3339(int64_t unixMs);
-
 } // namespace slatrack::app

@@ -99,4 +99,11 @@ QString clockText(int64_t unixMs)
     return QDateTime::fromMSecsSinceEpoch(unixMs).toString(u"HH:mm:ss"_s);
 }
 
+QString stageName(const monitor::MonitorSnapshot& snapshot, size_t stage)
+{
+    if (stage < snapshot.stageNames.size() && !snapshot.stageNames[stage].empty())
+        return QString::fromStdString(snapshot.stageNames[stage]);
+    return QStringLiteral("stage %1").arg(stage);
+}
+
 } // namespace slatrack::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/monitor/monitor_snapshot.hpp"
+
 #include <QString>
 
 #include <cstdint>
@@ -25,5 +27,8 @@ QString durationText(int64_t ms);
 QString groupedCount(uint64_t count);
 // Local wall-clock time of a Unix-ms instant, "HH:mm:ss".
 QString clockText(int64_t unixMs);
+
+// A stage's configured name, or "stage N" when the snapshot has none.
+QString stageName(const monitor::MonitorSnapshot& snapshot, size_t stage);
 
 } // namespace slatrack::ui

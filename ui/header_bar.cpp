@@ -11,13 +11,6 @@ namespace slatrack::ui {
 
 namespace {
 
-QString stageName(const monitor::MonitorSnapshot& snapshot, size_t stage)
-{
-    if (stage < snapshot.stageNames.size() && !snapshot.stageNames[stage].empty())
-        return QString::fromStdString(snapshot.stageNames[stage]);
-    return QStringLiteral("stage %1").arg(stage);
-}
-
 QLabel* makeLabel(QWidget* parent)
 {
     auto* label = new QLabel(parent);

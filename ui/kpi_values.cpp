@@ -2,6 +2,8 @@
 
 #include "core/engine/engine_types.hpp"
 
+#include "format.hpp"
+
 #include <QStringList>
 
 using namespace Qt::StringLiterals;
@@ -9,13 +11,6 @@ using namespace Qt::StringLiterals;
 namespace slatrack::ui {
 
 namespace {
-
-QString stageName(const monitor::MonitorSnapshot& snapshot, size_t stage)
-{
-    if (stage < snapshot.stageNames.size() && !snapshot.stageNames[stage].empty())
-        return QString::fromStdString(snapshot.stageNames[stage]);
-    return QStringLiteral("stage %1").arg(stage);
-}
 
 Tone latencyTone(int64_t ms, int64_t slaMs)
 {

@@ -1,5 +1,7 @@
 #include "war_room_alert.hpp"
 
+#include "format.hpp"
+
 #include <QFont>
 
 namespace slatrack::ui {
@@ -30,7 +32,7 @@ QString WarRoomAlert::problem(const monitor::MonitorSnapshot& snapshot)
         return QStringLiteral("CATCHING UP %1 % - cannot judge stuck records yet").arg(snapshot.replayPercent, 0, 'f', 0);
     for (size_t stage_idx = 0; stage_idx < snapshot.freshnessMs.size(); ++stage_idx) {
         const int64_t ageMs = snapshot.freshnessMs[stage_idx];
-        const QString stage = stage_idx < snapshot.stageNames.size() ? QString::fromStdString(snapshot.stageNames[stage_idx]) : QString::number(stage_idx);
+        const QString stage = stageName(snapshot, stage_idx);
         if (ageMs < 0)
             return QStringLiteral("NO DATA on %1 yet - cannot judge").arg(stage);
         if (ageMs > kStaleAfterMs)

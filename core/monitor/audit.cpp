@@ -3,6 +3,7 @@
 #include "batch_apply.hpp"
 #include "monitor.hpp"
 #include "snapshot_builder.hpp"
+#include "time_text.hpp"
 
 #include "core/engine/join_engine.hpp"
 #include "core/ingest/kafka_source.hpp"
@@ -21,16 +22,6 @@ namespace {
 int64_t steadyMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string formatTime(int64_t unixMs)
-{
-    const time_t seconds = static_cast<time_t>(unixMs / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[40];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
 }
 
 void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<engine::LostRecord>& lost)
@@ -158,8 +149,8 @@ std::string auditReportJson(const AuditReport& report)
         rejectedByReason[reason] = count;
     const nlohmann::json out = {
         {"pipeline", report.pipeline},
-        {"from", formatTime(report.range.fromMs)},
-        {"to", formatTime(report.range.toMs)},
+        {"from", formatRfc3339(report.range.fromMs)},
+        {"to", formatRfc3339(report.range.toMs)},
         {"from_ms", report.range.fromMs},
         {"to_ms", report.range.toMs},
         {"sla_ms", report.slaMs},
@@ -193,7 +184,7 @@ std::string auditReportJson(const AuditReport& report)
 std::string auditReportText(const AuditReport& report)
 {
     std::ostringstream out;
-    out << "slatrack audit of " << report.pipeline << ": " << formatTime(report.range.fromMs) << " .. " << formatTime(report.range.toMs)
+    out << "slatrack audit of " << report.pipeline << ": " << formatRfc3339(report.range.fromMs) << " .. " << formatRfc3339(report.range.toMs)
         << " (SLA " << report.slaMs << " ms)\n";
     out << "  " << (report.withinSla() ? "WITHIN SLA" : "SLA BREACHED") << "\n";
     for (const auto& breach : report.breaches)

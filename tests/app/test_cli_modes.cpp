@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDateTime>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -114,6 +115,8 @@ private slots:
         QCOMPARE(toList(report[QStringLiteral("stuck_ids")]), toList(recent.droppedIds));
         QCOMPARE(toList(report[QStringLiteral("lost_ids")]), toList(old.droppedIds));
         QCOMPARE(report[QStringLiteral("within_sla")].toBool(), false);
+        QCOMPARE(report[QStringLiteral("to")].toString(), QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).toString(Qt::ISODateWithMs));
+        QCOMPARE(report[QStringLiteral("to_ms")].toInteger(), qint64(now));
 
         std::vector<int64_t> latencies = recent.latencies;
         latencies.insert(latencies.end(), old.latencies.begin(), old.latencies.end());
