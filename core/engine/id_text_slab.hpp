@@ -1,5 +1,7 @@
 #pragma once
 
+#include "prefetch.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -9,6 +11,7 @@
 namespace slatrack::engine {
 
 // Storage for the text of opaque record IDs while their record is open.
+// (A freed slot keeps its old bytes until reused; only the slot index moves.)
 // The join itself compares 64-bit hashes; the text is kept only so that an
 // operator can read the stuck and lost IDs. Slots are 24 bytes: IDs up to
 // 23 bytes sit inline (a 16-byte ID costs 24 bytes), longer ones on the heap.
@@ -37,10 +40,14 @@ public:
         return index;
     }
     std::string_view text(uint32_t index) const { return m_slots[index].view(); }
+    // Does not touch the slot: its line is cold by now (it was written when
+    // the record opened), and LIFO reuse writes it again within an event or
+    // two. A long ID's heap copy is freed then, or by the destructor. The
+    // prefetch warms the line for that write.
     void release(uint32_t index)
     {
-        m_slots[index].release();
         m_free.push_back(index);
+        prefetchLine(&m_slots[index]);
     }
     size_t bytesUsed() const
     {

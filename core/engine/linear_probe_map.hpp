@@ -1,6 +1,7 @@
 #pragma once
 
 #include "huge_page_array.hpp"
+#include "prefetch.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -165,18 +166,6 @@ public:
     }
 
 private:
-    // GCC 12 treats a function whose only effect is __builtin_prefetch as
-    // const and deletes calls to it (measured: no prefetcht0 left in
-    // JoinEngine::ingest), so on x86-64 the instruction is spelled out.
-    static void prefetchLine(const void* address)
-    {
-#if defined(__x86_64__)
-        asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));
-#else
-        __builtin_prefetch(address);
-#endif
-    }
-
     // murmur3's 64-bit finalizer, halved: composite IDs carry a timestamp in
     // their high bits, so the key itself is far from uniform.
     static uint64_t mix(uint64_t key)

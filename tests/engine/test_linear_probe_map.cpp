@@ -1,6 +1,7 @@
 // The hand-written hash table and the dedup set, against std:: containers
 // under random churn (inserts, finds, erases, eraseIf, rehash).
 #include "core/engine/done_set.hpp"
+#include "core/engine/id_text_slab.hpp"
 #include "core/engine/linear_probe_map.hpp"
 
 #include <QtTest>
@@ -115,6 +116,30 @@ private slots:
         QVERIFY2(churn.size() < 25'000, QByteArray::number(qulonglong(churn.size())).constData());
         QVERIFY(churn.find(key));
         QVERIFY(!churn.find(101));
+    }
+
+    void textSlabReusesSlotsWithoutLeaksOrMixUps()
+    {
+        // Short (inline) and long (heap) IDs through many reuse cycles; the
+        // ASan build checks that a reused heap slot frees its old copy once.
+        IdTextSlab slab;
+        std::mt19937_64 rng(7);
+        std::unordered_map<uint32_t, std::string> live;
+        for (int step = 0; step < 20'000; ++step) {
+            if (!live.empty() && rng() % 2) {
+                const auto victim = std::next(live.begin(), static_cast<long>(rng() % live.size()));
+                slab.release(victim->first);
+                live.erase(victim);
+                continue;
+            }
+            const std::string text = std::string(rng() % 3 == 0 ? 40 + rng() % 200 : 1 + rng() % 23, char('a' + rng() % 26)) + std::to_string(step);
+            const uint32_t index = slab.store(text);
+            QVERIFY(index != 0);
+            QVERIFY(!live.count(index));
+            live[index] = text;
+        }
+        for (const auto& [index, text] : live)
+            QCOMPARE(std::string(slab.text(index)), text);
     }
 };
 
