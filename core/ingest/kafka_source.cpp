@@ -74,8 +74,14 @@ public:
         // of straight to stderr.
         rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t* handle, int level, const char* facility, const char* text) {
             auto* self = static_cast<Consumer*>(rd_kafka_opaque(handle));
-            if (self && level <= 4)  // warnings and worse; connection chatter is level 6
-                self->m_owner.log(std::string("kafka ") + facility + ": " + text);
+            if (!self || level > 4)  // warnings and worse; connection chatter is level 6
+                return;
+            self->m_owner.log(std::string("kafka ") + facility + ": " + text);
+            // Errors (e.g. "Connect to ipv4#127.0.0.1:1 failed: Connection
+            // refused") arrive here at once, long before a metadata request
+            // times out: the status shows the operator why at once too.
+            if (level <= 3)
+                self->m_owner.setStatus([&](SourceStatus& status) { status.lastError = text; });
         });
         rd_kafka_conf_set_stats_cb(conf, [](rd_kafka_t*, char* json, size_t length, void* opaque) {
             static_cast<Consumer*>(opaque)->onStats(std::string_view(json, length));
@@ -443,6 +449,7 @@ KafkaSource::~KafkaSource() { stop(); }
 void KafkaSource::start()
 {
     m_stop = false;
+    setStatus([this](SourceStatus& status) { status.lastError = "connecting to " + m_config.kafka.brokers; });
     m_thread = std::thread([this] { run(); });
 }
 

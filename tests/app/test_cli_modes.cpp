@@ -221,6 +221,33 @@ private slots:
         QCOMPARE(process.exitCode(), 0);
     }
 
+    void headlessUnreachableBrokerSaysWhy()
+    {
+        QTemporaryDir dir;
+        QProcess process;
+        process.start(QStringLiteral(SLATRACK_BINARY), {QStringLiteral("--headless"), QStringLiteral("-c"), writeConfig(dir, "127.0.0.1:1"),
+                                                         QStringLiteral("--interval-ms"), QStringLiteral("200")});
+        QVERIFY(process.waitForStarted());
+        QJsonObject last;
+        bool explained = false;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!explained && std::chrono::steady_clock::now() < deadline) {
+            process.waitForReadyRead(500);
+            for (const QByteArray& line : process.readAllStandardOutput().split('\n')) {
+                if (line.isEmpty())
+                    continue;
+                last = QJsonDocument::fromJson(line).object();
+                explained = !last[QStringLiteral("connected")].toBool() &&
+                            last[QStringLiteral("connection_detail")].toString().contains(QStringLiteral("127.0.0.1:1"));
+            }
+        }
+        QVERIFY2(explained, QJsonDocument(last).toJson().constData());
+        QCOMPARE(last[QStringLiteral("phase")].toString(), QStringLiteral("starting"));
+        ::kill(static_cast<pid_t>(process.processId()), SIGTERM);
+        QVERIFY(process.waitForFinished(15'000));
+        QCOMPARE(process.exitCode(), 0);
+    }
+
     void headlessBadConfigExitsTwo()
     {
         QTemporaryDir dir;
