@@ -143,22 +143,27 @@ void JoinEngine::onKnownRecord(size_t slot, const Event& event)
 
 void JoinEngine::complete(size_t slot, int64_t completionMs)
 {
-    const OpenRecord record = m_open.valueAt(slot);
+    // Only words 0 and 1 are read: word 2 (partition/offset) sits on the
+    // next cache line for one slot in four, and a completion does not need it.
+    const OpenRecord& record = m_open.valueAt(slot);
+    const int64_t t0 = record.t0();
+    const bool wasStuck = record.isStuck();
+    const uint32_t textIndex = record.textIndex();
     const uint64_t key = m_open.keyAt(slot);
     const int last = lastStageIndex();
-    const int64_t latencyMs = completionMs - record.t0();
+    const int64_t latencyMs = completionMs - t0;
 
     MetricBucket& bucket = m_metrics.bucketFor(completionMs);
     StageCounters& counters = bucket.stages[static_cast<size_t>(last)];
     bump(m_totals, counters, last, &StageCounters::matched);
-    if (record.isStuck())
+    if (wasStuck)
         bump(m_totals, counters, last, &StageCounters::late);
     bucket.endToEnd.record(latencyMs);
     m_totalEndToEnd.record(latencyMs);
 
     m_done.insertAbsent(key, DoneSet::Kind::Matched, latencyMs, completionMs, completionMs);
-    if (record.textIndex() != 0)
-        m_texts.release(record.textIndex());
+    if (textIndex != 0)
+        m_texts.release(textIndex);
     m_open.eraseAt(slot);
     --m_openCount;
 }
