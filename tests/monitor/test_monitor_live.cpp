@@ -20,6 +20,15 @@ namespace {
 
 constexpr int kPartitions = 4;
 
+// The embedded broker with the two topics every scenario here uses.
+struct PipelineBroker : ingest::MockBroker {
+    PipelineBroker()
+    {
+        createTopic("incoming", kPartitions);
+        createTopic("processed", kPartitions);
+    }
+};
+
 int64_t nowMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -101,9 +110,7 @@ class TestMonitorLive : public QObject {
 private slots:
     void knownPipelineMatchesGroundTruth()
     {
-        ingest::MockBroker broker;
-        broker.createTopic("incoming", kPartitions);
-        broker.createTopic("processed", kPartitions);
+        PipelineBroker broker;
         const auto truth = test::makeKnownPipeline(nowMs() - 60'000, 1000, 50, 40);
         QCOMPARE(test::produceAll(broker.bootstrapServers(), truth.incoming), std::string());
         QCOMPARE(test::produceAll(broker.bootstrapServers(), truth.processed), std::string());
@@ -127,9 +134,7 @@ private slots:
 
     void brokerDownThenUpLosesAndDoublesNothing()
     {
-        ingest::MockBroker broker;
-        broker.createTopic("incoming", kPartitions);
-        broker.createTopic("processed", kPartitions);
+        PipelineBroker broker;
         const auto truth = test::makeKnownPipeline(nowMs() - 60'000, 800, 40, 0);
         const size_t half = truth.incoming.size() / 2;
         const std::vector<test::ScriptedMessage> firstIncoming(truth.incoming.begin(), truth.incoming.begin() + static_cast<long>(half));
@@ -159,9 +164,7 @@ private slots:
 
     void slowNetworkStillExact()
     {
-        ingest::MockBroker broker;
-        broker.createTopic("incoming", kPartitions);
-        broker.createTopic("processed", kPartitions);
+        PipelineBroker broker;
         const auto truth = test::makeKnownPipeline(nowMs() - 60'000, 600, 30, 50);
         QCOMPARE(test::produceAll(broker.bootstrapServers(), truth.incoming), std::string());
         QCOMPARE(test::produceAll(broker.bootstrapServers(), truth.processed), std::string());
@@ -178,9 +181,7 @@ private slots:
 
     void crashedConsumerIsRestartedWithoutLoss()
     {
-        ingest::MockBroker broker;
-        broker.createTopic("incoming", kPartitions);
-        broker.createTopic("processed", kPartitions);
+        PipelineBroker broker;
         const auto truth = test::makeKnownPipeline(nowMs() - 60'000, 1000, 25, 0);
         const size_t half = truth.incoming.size() / 2;
         QCOMPARE(test::produceAll(broker.bootstrapServers(), {truth.incoming.begin(), truth.incoming.begin() + static_cast<long>(half)}), std::string());
@@ -201,9 +202,7 @@ private slots:
 
     void badMessagesAreCountedAndIngestionContinues()
     {
-        ingest::MockBroker broker;
-        broker.createTopic("incoming", kPartitions);
-        broker.createTopic("processed", kPartitions);
+        PipelineBroker broker;
         const int64_t base = nowMs() - 30'000;
         auto truth = test::makeKnownPipeline(base, 200, 0, 0);
         std::vector<test::ScriptedMessage> incoming = truth.incoming;
