@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -22,6 +23,7 @@ template <typename T>
 class HugePageArray {
 public:
     static constexpr size_t kHugePage = size_t{2} << 20;
+    static constexpr size_t kCacheLine = 64;
 
     HugePageArray() = default;
     explicit HugePageArray(size_t count) : m_count(count)
@@ -29,13 +31,22 @@ public:
         if (count == 0)
             return;
         m_bytes = roundUp(count * sizeof(T));
+        if (m_bytes < kHugePage) {
+            // Small tables (DoneSet keeps one per second) come from the heap:
+            // a page-granular mapping each would waste most of a page.
+            void* memory = std::aligned_alloc(kCacheLine, m_bytes);
+            if (!memory)
+                throw std::bad_alloc();
+            std::memset(memory, 0, m_bytes);
+            m_data = static_cast<T*>(memory);
+            return;
+        }
         // Anonymous mappings are zero-filled and lazily backed, so an empty
         // table costs no time to clear and no memory until touched.
         void* memory = mmap(nullptr, m_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (memory == MAP_FAILED)
             throw std::bad_alloc();
-        if (m_bytes >= kHugePage)
-            madvise(memory, m_bytes, MADV_HUGEPAGE);  // a hint: failure only costs speed
+        madvise(memory, m_bytes, MADV_HUGEPAGE);  // a hint: failure only costs speed
         m_data = static_cast<T*>(memory);
     }
     ~HugePageArray() { release(); }
@@ -63,12 +74,14 @@ public:
 private:
     static size_t roundUp(size_t bytes)
     {
-        const size_t unit = bytes >= kHugePage ? kHugePage : 4096;
+        const size_t unit = bytes >= kHugePage ? kHugePage : kCacheLine;
         return (bytes + unit - 1) / unit * unit;
     }
     void release()
     {
-        if (m_data)
+        if (m_data && m_bytes < kHugePage)
+            std::free(m_data);
+        else if (m_data)
             munmap(m_data, m_bytes);
         m_data = nullptr;
     }

@@ -19,7 +19,7 @@ using CounterField = uint64_t StageCounters::*;
 
 JoinEngine::JoinEngine(const EngineConfig& config)
     : m_config(config),
-      m_done(config.dedupHorizonMs > 0 ? config.dedupHorizonMs : config.windowMs),
+      m_done(config.dedupHorizonMs > 0 ? config.dedupHorizonMs : config.windowMs, config.windowMs),
       m_clock(config.stageCount),
       m_metrics(config.stageCount, config.bucketRetentionSeconds),
       m_totals(static_cast<size_t>(config.stageCount)),
@@ -41,7 +41,7 @@ void JoinEngine::ingest(std::span<const Event> events)
         if (event_idx + kPrefetchDistance < count) {
             const Event& ahead = events[event_idx + kPrefetchDistance];
             m_open.prefetch(ahead.id.key);
-            m_done.prefetch(ahead.id.key, ahead.stage == lastStageIndex());
+            m_done.prefetch(ahead.id.key, ahead.id.isComposite(), ahead.stage == lastStageIndex());
         }
         ingestOne(events[event_idx]);
     }
@@ -161,7 +161,7 @@ void JoinEngine::complete(size_t slot, int64_t completionMs)
     bucket.endToEnd.record(latencyMs);
     m_totalEndToEnd.record(latencyMs);
 
-    m_done.insertAbsent(key, DoneSet::Kind::Matched, latencyMs, completionMs, completionMs);
+    m_done.insertAbsent(key, textIndex == 0, DoneSet::Kind::Matched, latencyMs, completionMs, completionMs);
     if (textIndex != 0)
         m_texts.release(textIndex);
     m_open.eraseAt(slot);
@@ -172,7 +172,7 @@ void JoinEngine::onUnknownRecord(const Event& event)
 {
     const int stage = event.stage;
     const int64_t timeMs = event.eventTimeMs;
-    if (const auto outcome = m_done.find(event.id.key)) {
+    if (const auto outcome = m_done.find(event.id.key, event.id.isComposite())) {
         StageCounters& counters = countersAt(stage, timeMs);
         switch (outcome->kind) {
         case DoneSet::Kind::Matched:
@@ -184,7 +184,7 @@ void JoinEngine::onUnknownRecord(const Event& event)
                 bump(m_totals, counters, stage, &StageCounters::lateAfterLost);
                 m_metrics.bucketFor(timeMs).endToEnd.record(latencyMs);
                 m_totalEndToEnd.record(latencyMs);
-                m_done.put(event.id.key, DoneSet::Kind::Matched, latencyMs, timeMs, timeMs);
+                m_done.put(event.id.key, event.id.isComposite(), DoneSet::Kind::Matched, latencyMs, timeMs, timeMs);
             } else if (stage == 0) {
                 bump(m_totals, counters, stage, &StageCounters::duplicates);
             }
@@ -265,11 +265,11 @@ void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs, bool before
             bump(m_totals, counters, awaiting, &StageCounters::lostOverflow);
         m_lost.push_back(LostRecord{idText(key, record), record.t0(), lastStage, awaiting,
                                     record.partition(), record.offset(), atMs, reason});
-        m_done.insertAbsent(key, DoneSet::Kind::Lost, 0, record.t0(), atMs);
+        m_done.insertAbsent(key, record.textIndex() == 0, DoneSet::Kind::Lost, 0, record.t0(), atMs);
         --m_openCount;
     } else {
         bump(m_totals, countersAt(lastStage, record.t0()), lastStage, beforeScope ? &StageCounters::beforeScope : &StageCounters::orphans);
-        m_done.insertAbsent(key, DoneSet::Kind::Orphan, 0, record.t0(), record.t0());
+        m_done.insertAbsent(key, record.textIndex() == 0, DoneSet::Kind::Orphan, 0, record.t0(), record.t0());
         --m_earlyCount;
     }
     if (record.textIndex() != 0)
@@ -462,7 +462,7 @@ RecordStatus JoinEngine::lookup(const RecordId& id) const
             status.journey.push_back({lastStage, record.lastSeenMs()});
         return status;
     }
-    const auto outcome = m_done.peek(id.key);
+    const auto outcome = m_done.peek(id.key, id.isComposite());
     if (!outcome)
         return status;
     switch (outcome->kind) {

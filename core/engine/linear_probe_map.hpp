@@ -62,17 +62,6 @@ public:
             prefetchLine(value + 64);
     }
 
-    // Loads the home lines of `key` for real (a software prefetch may be
-    // dropped; a load is not) and returns something derived from them so
-    // the compiler cannot drop the loads either. See JoinEngine::ingest.
-    uint64_t touch(uint64_t key) const
-    {
-        const size_t home = homeOf(key);
-        unsigned char valueByte;
-        std::memcpy(&valueByte, &m_values[home], 1);
-        return m_keys[home] + valueByte;
-    }
-
     size_t find(uint64_t key) const
     {
         for (size_t idx = homeOf(key);; idx = next(idx)) {

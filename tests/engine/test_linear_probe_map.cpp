@@ -1,6 +1,5 @@
-// The hand-written hash table and the dedup set, against std:: containers
+// The hand-written hash table and the ID text slab, against std:: containers
 // under random churn (inserts, finds, erases, eraseIf, rehash).
-#include "core/engine/done_set.hpp"
 #include "core/engine/id_text_slab.hpp"
 #include "core/engine/linear_probe_map.hpp"
 
@@ -75,47 +74,6 @@ private slots:
             for (const auto& [key, value] : reference)
                 QCOMPARE(table.find(key) != LinearProbeMap<uint64_t>::kNotFound, value != 0);
         }
-    }
-
-    void doneSetRemembersForTheHorizonAndPurges()
-    {
-        constexpr int64_t kHorizon = 10'000;
-        DoneSet done(kHorizon);
-        done.advance(1'000'000);
-        done.insertAbsent(7, DoneSet::Kind::Matched, 250, 1'000'000, 1'000'000);
-        done.insertAbsent(8, DoneSet::Kind::Lost, 0, 900'500, 1'000'000);
-        auto matched = done.find(7);
-        QVERIFY(matched);
-        QCOMPARE(matched->kind, DoneSet::Kind::Matched);
-        QCOMPARE(matched->latencyMs, 250);
-        const auto lost = done.find(8);
-        QVERIFY(lost);
-        QCOMPARE(lost->kind, DoneSet::Kind::Lost);
-        QCOMPARE(lost->timeMs, 900'500);  // t0 recovered exactly
-        done.advance(1'000'000 + kHorizon);
-        QVERIFY(done.find(7));  // exactly one horizon: still remembered
-        done.advance(1'000'000 + kHorizon + 1001);
-        QVERIFY(!done.peek(7));
-        QVERIFY(!done.find(7));
-        // Expired and erased on find: the key may be done again.
-        done.insertAbsent(7, DoneSet::Kind::Orphan, 0, 1'020'000, 1'020'000);
-        QCOMPARE(done.find(7)->kind, DoneSet::Kind::Orphan);
-
-        // Churn far past the initial capacity with a moving clock: purges
-        // keep the table at rate x horizon instead of growing forever.
-        DoneSet churn(kHorizon);
-        uint64_t key = 100;
-        for (int64_t now = 0; now < 200'000; now += 10) {
-            churn.advance(now);
-            for (int record = 0; record < 10; ++record)
-                churn.insertAbsent(++key, DoneSet::Kind::Matched, 1, now, now);
-        }
-        QVERIFY(churn.purges() > 0);
-        // 1000 records/s x 10 s horizon = 10,000 live, plus what expired
-        // since the last purge.
-        QVERIFY2(churn.size() < 25'000, QByteArray::number(qulonglong(churn.size())).constData());
-        QVERIFY(churn.find(key));
-        QVERIFY(!churn.find(101));
     }
 
     void textSlabReusesSlotsWithoutLeaksOrMixUps()

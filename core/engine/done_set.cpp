@@ -1,0 +1,191 @@
+#include "done_set.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace slatrack::engine {
+
+namespace {
+int64_t floorDiv(int64_t value, int64_t divisor)
+{
+    const int64_t quotient = value / divisor;
+    return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient;
+}
+// A new current-second table is sized for this load at the typical count.
+constexpr double kPresizeLoad = 0.6;
+} // namespace
+
+DoneSet::DoneSet(int64_t horizonMs, int64_t windowMs)
+    : m_horizonMs(horizonMs), m_maxAgeSeconds((windowMs + horizonMs) / 1000 + 2)
+{
+}
+
+DoneSet::~DoneSet() = default;
+
+const OutcomeTable* DoneSet::partitionSlow(int64_t second) const
+{
+    const auto found = m_partitions.find(second);
+    OutcomeTable* table = found == m_partitions.end() ? nullptr : found->second.get();
+    m_cache[static_cast<size_t>(second) & (kCacheSlots - 1)] = {second, table};
+    return table;
+}
+
+OutcomeTable& DoneSet::tableForInsert(uint64_t key, int64_t atMs)
+{
+    const int64_t second = creationSecond(key);
+    const int64_t referenceSecond = floorDiv(std::max(m_nowMs, atMs), 1000);
+    if (second < referenceSecond - m_maxAgeSeconds || second > referenceSecond + kFutureSkewSeconds) {
+        m_generalMinSecond = std::min(m_generalMinSecond, second);
+        m_generalMaxSecond = std::max(m_generalMaxSecond, second);
+        return m_general;
+    }
+    if (OutcomeTable* table = partitionIfAny(key))
+        return *table;
+    const bool current = second >= m_newestPartitionSecond - 1;
+    const size_t capacity = current ? static_cast<size_t>(static_cast<double>(m_typicalPartitionSize) / kPresizeLoad) : 0;
+    auto& slot = m_partitions[second];
+    slot = std::make_unique<OutcomeTable>(capacity);
+    m_newestPartitionSecond = std::max(m_newestPartitionSecond, second);
+    m_cache[static_cast<size_t>(second) & (kCacheSlots - 1)] = {second, slot.get()};
+    return *slot;
+}
+
+void DoneSet::dropPartition(int64_t second)
+{
+    CacheSlot& cached = m_cache[static_cast<size_t>(second) & (kCacheSlots - 1)];
+    if (cached.second == second)
+        cached = CacheSlot{};
+    m_partitions.erase(second);
+}
+
+std::optional<DoneSet::Outcome> DoneSet::findIn(OutcomeTable& table, uint64_t key, int64_t cutoffMs)
+{
+    const size_t slot = table.find(key);
+    if (slot == OutcomeTable::kNotFound)
+        return std::nullopt;
+    const uint64_t word = table.wordAt(slot);
+    if (OutcomeTable::expired(word, cutoffMs)) {
+        table.eraseAt(slot);
+        return std::nullopt;
+    }
+    return decode(word);
+}
+
+std::optional<DoneSet::Outcome> DoneSet::peekIn(const OutcomeTable& table, uint64_t key, int64_t cutoffMs)
+{
+    const size_t slot = table.find(key);
+    if (slot == OutcomeTable::kNotFound || OutcomeTable::expired(table.wordAt(slot), cutoffMs))
+        return std::nullopt;
+    return decode(table.wordAt(slot));
+}
+
+std::optional<DoneSet::Outcome> DoneSet::find(uint64_t key, bool composite)
+{
+    if (composite) {
+        if (OutcomeTable* table = partitionIfAny(key))
+            if (auto outcome = findIn(*table, key, cutoffMs()))
+                return outcome;
+        if (!inGeneralRange(creationSecond(key)))
+            return std::nullopt;
+    }
+    return findIn(m_general, key, cutoffMs());
+}
+
+std::optional<DoneSet::Outcome> DoneSet::peek(uint64_t key, bool composite) const
+{
+    if (composite) {
+        if (const OutcomeTable* table = partitionIfAny(key))
+            if (auto outcome = peekIn(*table, key, cutoffMs()))
+                return outcome;
+        if (!inGeneralRange(creationSecond(key)))
+            return std::nullopt;
+    }
+    return peekIn(m_general, key, cutoffMs());
+}
+
+void DoneSet::put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs)
+{
+    const uint64_t word = encode(kind, latencyMs, timeMs, atMs);
+    OutcomeTable* candidates[2] = {composite ? partitionIfAny(key) : nullptr,
+                                   !composite || inGeneralRange(creationSecond(key)) ? &m_general : nullptr};
+    for (OutcomeTable* table : candidates) {
+        if (!table)
+            continue;
+        if (const size_t slot = table->find(key); slot != OutcomeTable::kNotFound) {
+            table->setWordAt(slot, word);
+            return;
+        }
+    }
+    insertAbsent(key, composite, kind, latencyMs, timeMs, atMs);
+}
+
+void DoneSet::advance(int64_t streamTimeMs)
+{
+    m_nowMs = std::max(m_nowMs, streamTimeMs);
+    const int64_t nowSecond = floorDiv(m_nowMs, 1000);
+    if (nowSecond == m_lastScanSecond)
+        return;
+    m_lastScanSecond = nowSecond;
+    const int64_t cutoff = cutoffMs();
+    std::vector<int64_t> dropped;
+    for (auto& [second, table] : m_partitions) {
+        if (table->allExpired(cutoff)) {
+            dropped.push_back(second);
+            // Its final size is what one second of completions holds.
+            if (second >= m_newestPartitionSecond - m_maxAgeSeconds)
+                m_typicalPartitionSize = table->size();
+        } else if (second * 1000 < cutoff && table->anyExpired(cutoff)) {
+            // Past the horizon, new entries here are stragglers (records
+            // open longer than the horizon): keep them, not the rest.
+            if (table->purge(cutoff))
+                ++m_purges;
+            table->shrinkToFit();
+        }
+    }
+    for (const int64_t second : dropped)
+        dropPartition(second);
+}
+
+size_t DoneSet::size() const
+{
+    size_t total = m_general.size();
+    for (const auto& [second, table] : m_partitions)
+        total += table->size();
+    return total;
+}
+
+size_t DoneSet::bytesUsed() const
+{
+    size_t total = m_general.bytesUsed();
+    for (const auto& [second, table] : m_partitions)
+        total += table->bytesUsed() + sizeof(OutcomeTable);
+    return total + sizeof(m_cache);
+}
+
+uint64_t DoneSet::encode(Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs)
+{
+    uint64_t a = 0;
+    int64_t seconds = floorDiv(timeMs, 1000);
+    if (kind == Kind::Matched) {
+        a = static_cast<uint64_t>(std::clamp<int64_t>(latencyMs, 0, kMaxA));
+    } else if (kind == Kind::Lost) {
+        // Expiry counts from the eviction; t0 is recovered as b - a.
+        seconds = std::max(floorDiv(atMs, 1000), floorDiv(timeMs, 1000) + 1);
+        a = static_cast<uint64_t>(std::clamp<int64_t>(seconds * 1000 - timeMs, 0, kMaxA));
+    }
+    return (static_cast<uint64_t>(kind) << 62) | (a << 32) | static_cast<uint32_t>(seconds);
+}
+
+DoneSet::Outcome DoneSet::decode(uint64_t word)
+{
+    const auto kind = static_cast<Kind>(word >> 62);
+    const int64_t a = static_cast<int64_t>((word >> 32) & kMaxA);
+    const int64_t seconds = static_cast<uint32_t>(word);
+    if (kind == Kind::Matched)
+        return {kind, a, seconds * 1000};
+    if (kind == Kind::Lost)
+        return {kind, 0, seconds * 1000 - a};
+    return {kind, 0, seconds * 1000};
+}
+
+} // namespace slatrack::engine
