@@ -147,7 +147,7 @@ private:
     // that big instead of growing through a dozen rehashes.
     size_t m_typicalPartitionSize = 0;
     int64_t m_newestPartitionSecond = INT64_MIN;
-    OutcomeTable m_general;
+    OutcomeTable m_general{OutcomeTable::kMinCapacity, true};
     int64_t m_generalMinSecond = INT64_MAX;  // composite seconds ever put in m_general
     int64_t m_generalMaxSecond = INT64_MIN;
     std::unordered_map<int64_t, std::unique_ptr<OutcomeTable>> m_partitions;
