@@ -13,6 +13,8 @@ int64_t floorDiv(int64_t value, int64_t divisor)
 }
 // A new current-second table is sized for this load at the typical count.
 constexpr double kPresizeLoad = 0.6;
+// A table dropped this soon is not worth purging first.
+constexpr int64_t kDroppedSoonMs = 5000;
 } // namespace
 
 DoneSet::DoneSet(int64_t horizonMs, int64_t windowMs)
@@ -134,9 +136,11 @@ void DoneSet::advance(int64_t streamTimeMs)
             // Its final size is what one second of completions holds.
             if (second >= m_newestPartitionSecond - m_maxAgeSeconds)
                 m_typicalPartitionSize = table->size();
-        } else if (second * 1000 < cutoff && table->anyExpired(cutoff)) {
+        } else if (second * 1000 < cutoff && table->anyExpired(cutoff) && !table->allExpired(cutoff + kDroppedSoonMs)) {
             // Past the horizon, new entries here are stragglers (records
-            // open longer than the horizon): keep them, not the rest.
+            // open longer than the horizon): keep them, not the rest. A
+            // table whose last entries expire in a moment is left to be
+            // dropped whole instead.
             if (table->purge(cutoff))
                 ++m_purges;
             table->shrinkToFit();

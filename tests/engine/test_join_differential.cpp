@@ -265,7 +265,18 @@ Scenario generate(std::mt19937_64& rng, int stageCount, size_t recordCount, uint
     int64_t t0 = 1'700'000'000'000;
     for (size_t record_idx = 0; record_idx < recordCount; ++record_idx) {
         t0 += static_cast<int64_t>(unit(rng) * 2.0);
-        uint64_t key = rng() | 1;  // never 0
+        // Mostly composite IDs as producers make them (creation second =
+        // t0, 32 random bits), so that the dedup set's per-second tables
+        // are exercised; some from a producer clock a few seconds off; some
+        // random 64-bit numbers, whose "seconds" are implausible and go to
+        // the general table.
+        const double idSort = unit(rng);
+        const auto random = static_cast<uint32_t>(rng()) | 1u;  // never 0
+        uint64_t key = rng() | 1;
+        if (idSort < 0.8)
+            key = composite_id::make(static_cast<uint32_t>(t0 / 1000), random);
+        else if (idSort < 0.9)
+            key = composite_id::make(static_cast<uint32_t>((t0 + std::uniform_int_distribution<int64_t>(-5000, 5000)(rng)) / 1000), random);
         int64_t time = t0;
         for (int stage = 0; stage < stageCount; ++stage) {
             if (stage > 0) {
