@@ -18,46 +18,28 @@ constexpr int64_t kDroppedSoonMs = 5000;
 } // namespace
 
 DoneSet::DoneSet(int64_t horizonMs, int64_t windowMs)
-    : m_horizonMs(horizonMs), m_maxAgeSeconds((windowMs + horizonMs) / 1000 + 2)
+    : m_horizonMs(horizonMs), m_bySecond((windowMs + horizonMs) / 1000 + 2)
 {
-}
-
-DoneSet::~DoneSet() = default;
-
-const OutcomeTable* DoneSet::partitionSlow(int64_t second) const
-{
-    const auto found = m_partitions.find(second);
-    OutcomeTable* table = found == m_partitions.end() ? nullptr : found->second.get();
-    m_cache[static_cast<size_t>(second) & (kCacheSlots - 1)] = {second, table};
-    return table;
 }
 
 OutcomeTable& DoneSet::tableForInsert(uint64_t key, int64_t atMs)
 {
-    const int64_t second = creationSecond(key);
-    const int64_t referenceSecond = floorDiv(std::max(m_nowMs, atMs), 1000);
-    if (second < referenceSecond - m_maxAgeSeconds || second > referenceSecond + kFutureSkewSeconds) {
-        m_generalMinSecond = std::min(m_generalMinSecond, second);
-        m_generalMaxSecond = std::max(m_generalMaxSecond, second);
+    const int64_t second = SecondPartitions<OutcomeTable>::secondOf(key);
+    if (!m_bySecond.placeBySecond(second, floorDiv(std::max(m_nowMs, atMs), 1000)))
         return m_general;
-    }
-    if (OutcomeTable* table = partitionIfAny(key))
+    if (OutcomeTable* table = m_bySecond.find(second))
         return *table;
-    const bool current = second >= m_newestPartitionSecond - 1;
+    const bool current = second >= m_bySecond.newestSecond() - 1;
     const size_t capacity = current ? static_cast<size_t>(static_cast<double>(m_typicalPartitionSize) / kPresizeLoad) : 0;
-    auto& slot = m_partitions[second];
-    slot = std::make_unique<OutcomeTable>(capacity);
-    m_newestPartitionSecond = std::max(m_newestPartitionSecond, second);
-    m_cache[static_cast<size_t>(second) & (kCacheSlots - 1)] = {second, slot.get()};
-    return *slot;
+    return m_bySecond.create(second, capacity);
 }
 
-void DoneSet::dropPartition(int64_t second)
+std::array<OutcomeTable*, 2> DoneSet::candidates(uint64_t key, bool composite) const
 {
-    CacheSlot& cached = m_cache[static_cast<size_t>(second) & (kCacheSlots - 1)];
-    if (cached.second == second)
-        cached = CacheSlot{};
-    m_partitions.erase(second);
+    if (!composite)
+        return {&m_general, nullptr};
+    const int64_t second = SecondPartitions<OutcomeTable>::secondOf(key);
+    return {m_bySecond.find(second), m_bySecond.mayBeInGeneral(second) ? &m_general : nullptr};
 }
 
 std::optional<DoneSet::Outcome> DoneSet::findIn(OutcomeTable& table, uint64_t key, int64_t cutoffMs)
@@ -83,34 +65,26 @@ std::optional<DoneSet::Outcome> DoneSet::peekIn(const OutcomeTable& table, uint6
 
 std::optional<DoneSet::Outcome> DoneSet::find(uint64_t key, bool composite)
 {
-    if (composite) {
-        if (OutcomeTable* table = partitionIfAny(key))
+    for (OutcomeTable* table : candidates(key, composite))
+        if (table)
             if (auto outcome = findIn(*table, key, cutoffMs()))
                 return outcome;
-        if (!inGeneralRange(creationSecond(key)))
-            return std::nullopt;
-    }
-    return findIn(m_general, key, cutoffMs());
+    return std::nullopt;
 }
 
 std::optional<DoneSet::Outcome> DoneSet::peek(uint64_t key, bool composite) const
 {
-    if (composite) {
-        if (const OutcomeTable* table = partitionIfAny(key))
+    for (const OutcomeTable* table : candidates(key, composite))
+        if (table)
             if (auto outcome = peekIn(*table, key, cutoffMs()))
                 return outcome;
-        if (!inGeneralRange(creationSecond(key)))
-            return std::nullopt;
-    }
-    return peekIn(m_general, key, cutoffMs());
+    return std::nullopt;
 }
 
 void DoneSet::put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs)
 {
     const uint64_t word = encode(kind, latencyMs, timeMs, atMs);
-    OutcomeTable* candidates[2] = {composite ? partitionIfAny(key) : nullptr,
-                                   !composite || inGeneralRange(creationSecond(key)) ? &m_general : nullptr};
-    for (OutcomeTable* table : candidates) {
+    for (OutcomeTable* table : candidates(key, composite)) {
         if (!table)
             continue;
         if (const size_t slot = table->find(key); slot != OutcomeTable::kNotFound) {
@@ -130,40 +104,39 @@ void DoneSet::advance(int64_t streamTimeMs)
     m_lastScanSecond = nowSecond;
     const int64_t cutoff = cutoffMs();
     std::vector<int64_t> dropped;
-    for (auto& [second, table] : m_partitions) {
-        if (table->allExpired(cutoff)) {
+    m_bySecond.forEach([&](int64_t second, OutcomeTable& table) {
+        if (table.allExpired(cutoff)) {
             dropped.push_back(second);
             // Its final size is what one second of completions holds.
-            if (second >= m_newestPartitionSecond - m_maxAgeSeconds)
-                m_typicalPartitionSize = table->size();
-        } else if (second * 1000 < cutoff && table->anyExpired(cutoff) && !table->allExpired(cutoff + kDroppedSoonMs)) {
+            m_typicalPartitionSize = table.size();
+        } else if (second * 1000 < cutoff && table.anyExpired(cutoff) && !table.allExpired(cutoff + kDroppedSoonMs)) {
             // Past the horizon, new entries here are stragglers (records
             // open longer than the horizon): keep them, not the rest. A
             // table whose last entries expire in a moment is left to be
             // dropped whole instead.
-            if (table->purge(cutoff))
+            if (table.purge(cutoff))
                 ++m_purges;
-            table->shrinkToFit();
+            table.shrinkToFit();
         }
-    }
+    });
     for (const int64_t second : dropped)
-        dropPartition(second);
+        m_bySecond.drop(second);
 }
 
 size_t DoneSet::size() const
 {
     size_t total = m_general.size();
-    for (const auto& [second, table] : m_partitions)
-        total += table->size();
+    m_bySecond.forEach([&](int64_t, const OutcomeTable& table) { total += table.size(); });
     return total;
 }
 
 size_t DoneSet::bytesUsed() const
 {
     size_t total = m_general.bytesUsed();
-    for (const auto& [second, table] : m_partitions)
-        total += table->bytesUsed() + sizeof(OutcomeTable);
-    return total + sizeof(m_cache);
+    m_bySecond.forEach([&](int64_t, const OutcomeTable& table) {
+        total += table.bytesUsed() + SecondPartitions<OutcomeTable>::overheadBytesPerTable();
+    });
+    return total;
 }
 
 uint64_t DoneSet::encode(Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs)

@@ -1,12 +1,11 @@
 #pragma once
 
 #include "outcome_table.hpp"
+#include "second_partitions.hpp"
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <optional>
-#include <unordered_map>
 
 namespace slatrack::engine {
 
@@ -22,7 +21,7 @@ namespace slatrack::engine {
 //
 //  - Composite IDs carry their creation second, and records are created,
 //    completed and redelivered close to "now". They are kept in one
-//    OutcomeTable per creation second. A new incoming record looks in the
+//    OutcomeTable per creation second (SecondPartitions). A new incoming record looks in the
 //    table of the current second, which holds only what was created and
 //    completed moments ago: small and cache-resident, often absent. A
 //    completion inserts into the table of a recent second, also hot. The
@@ -30,11 +29,9 @@ namespace slatrack::engine {
 //    every entry in them has expired, instead of being purged slot by slot.
 //    (slatrack-bench engine, 64-bit IDs, 1M open: 5.3M -> 10.7-11.3M events/s.)
 //  - Opaque IDs (hashes) carry no time: one general OutcomeTable, purged in
-//    place when it fills. A composite ID whose creation second is implausible
-//    (more than window + horizon old, or a day in the future; e.g. random
-//    64-bit numbers configured as composite) goes there too, so that a bad
-//    producer cannot make a table per ID. Lookups check the general table
-//    for composite IDs only within the range of seconds ever put there.
+//    place when it fills, with a PresenceFilter in front because it is big
+//    and nearly every lookup in it misses. Composite IDs whose second is
+//    implausible go there too (see SecondPartitions).
 //
 // Outcome word: kind in bits 63..62, 30 bits "a", 32 bits "b" = Unix
 // seconds of the outcome (what expiry is measured from):
@@ -55,15 +52,12 @@ public:
     // windowMs: how long a record may stay open, so how old a composite
     // ID's creation second can plausibly be when its outcome is recorded.
     DoneSet(int64_t horizonMs, int64_t windowMs);
-    ~DoneSet();
-    DoneSet(const DoneSet&) = delete;
-    DoneSet& operator=(const DoneSet&) = delete;
 
     // forInsert: also the value line (a completion writes it; a lookup of
     // an absent key, the common case for incoming records, does not).
     void prefetch(uint64_t key, bool composite, bool forInsert) const
     {
-        if (const OutcomeTable* table = composite ? partitionIfAny(key) : &m_general)
+        if (const OutcomeTable* table = composite ? m_bySecond.find(SecondPartitions<OutcomeTable>::secondOf(key)) : &m_general)
             table->prefetch(key, forInsert);
     }
 
@@ -97,61 +91,30 @@ public:
     size_t size() const;
     size_t bytesUsed() const;
     size_t purges() const { return m_purges; }
-    size_t partitionCount() const { return m_partitions.size(); }
+    size_t partitionCount() const { return m_bySecond.count(); }
 
 private:
     static constexpr uint64_t kMaxA = (1u << 30) - 1;
-    // Producer clocks may run ahead of the broker's; past this a composite
-    // ID's second is treated as meaningless.
-    static constexpr int64_t kFutureSkewSeconds = 24 * 3600;
-    static constexpr size_t kCacheSlots = 256;  // power of two
 
-    static int64_t creationSecond(uint64_t key) { return static_cast<int64_t>(key >> 32); }
     int64_t cutoffMs() const { return m_nowMs - m_horizonMs; }
-
-    // Direct-mapped cache in front of m_partitions: nearly every event
-    // touches one of the few seconds around "now" or "now - latency".
-    const OutcomeTable* partitionIfAny(uint64_t key) const
-    {
-        const int64_t second = creationSecond(key);
-        const CacheSlot& slot = m_cache[static_cast<size_t>(second) & (kCacheSlots - 1)];
-        if (slot.second == second)
-            return slot.table;
-        return partitionSlow(second);
-    }
-    OutcomeTable* partitionIfAny(uint64_t key)
-    {
-        return const_cast<OutcomeTable*>(static_cast<const DoneSet*>(this)->partitionIfAny(key));
-    }
-    const OutcomeTable* partitionSlow(int64_t second) const;
     OutcomeTable& tableForInsert(uint64_t key, int64_t atMs);
-    bool inGeneralRange(int64_t second) const { return second >= m_generalMinSecond && second <= m_generalMaxSecond; }
-    void dropPartition(int64_t second);
+    // The tables that may hold a key (per-second first), null where none.
+    std::array<OutcomeTable*, 2> candidates(uint64_t key, bool composite) const;
 
     static std::optional<Outcome> findIn(OutcomeTable& table, uint64_t key, int64_t cutoffMs);
     static std::optional<Outcome> peekIn(const OutcomeTable& table, uint64_t key, int64_t cutoffMs);
     static uint64_t encode(Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs);
     static Outcome decode(uint64_t word);
 
-    struct CacheSlot {
-        int64_t second = INT64_MIN;
-        OutcomeTable* table = nullptr;
-    };
-
     int64_t m_horizonMs;
-    int64_t m_maxAgeSeconds;
     int64_t m_nowMs = INT64_MIN / 2;
     int64_t m_lastScanSecond = INT64_MIN;
     size_t m_purges = 0;
-    // Size of the last partition dropped: a new current-second table starts
+    // Size of the last table dropped: a new current-second table starts
     // that big instead of growing through a dozen rehashes.
     size_t m_typicalPartitionSize = 0;
-    int64_t m_newestPartitionSecond = INT64_MIN;
-    OutcomeTable m_general{OutcomeTable::kMinCapacity, true};
-    int64_t m_generalMinSecond = INT64_MAX;  // composite seconds ever put in m_general
-    int64_t m_generalMaxSecond = INT64_MIN;
-    std::unordered_map<int64_t, std::unique_ptr<OutcomeTable>> m_partitions;
-    mutable std::array<CacheSlot, kCacheSlots> m_cache{};
+    mutable OutcomeTable m_general{OutcomeTable::kMinCapacity, true};
+    SecondPartitions<OutcomeTable> m_bySecond;
 };
 
 } // namespace slatrack::engine
