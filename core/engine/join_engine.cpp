@@ -19,6 +19,7 @@ using CounterField = uint64_t StageCounters::*;
 
 JoinEngine::JoinEngine(const EngineConfig& config)
     : m_config(config),
+      m_open(config.windowMs / 1000 + 2),
       m_done(config.dedupHorizonMs > 0 ? config.dedupHorizonMs : config.windowMs, config.windowMs),
       m_clock(config.stageCount),
       m_metrics(config.stageCount, config.bucketRetentionSeconds),
@@ -40,7 +41,7 @@ void JoinEngine::ingest(std::span<const Event> events)
     for (size_t event_idx = 0; event_idx < count; ++event_idx) {
         if (event_idx + kPrefetchDistance < count) {
             const Event& ahead = events[event_idx + kPrefetchDistance];
-            m_open.prefetch(ahead.id.key);
+            m_open.prefetch(ahead.id.key, ahead.id.isComposite());
             m_done.prefetch(ahead.id.key, ahead.id.isComposite(), ahead.stage == lastStageIndex());
         }
         ingestOne(events[event_idx]);
@@ -80,16 +81,16 @@ void JoinEngine::ingestOne(const Event& event)
         m_streamTimeMs = event.eventTimeMs;
     bump(m_totals, countersAt(event.stage, event.eventTimeMs), event.stage, &StageCounters::seen);
 
-    const size_t slot = m_open.find(event.id.key);
-    if (slot != LinearProbeMap<OpenRecord>::kNotFound)
+    const OpenTable::Slot slot = m_open.find(event.id.key, event.id.isComposite());
+    if (slot)
         onKnownRecord(slot, event);
     else
         onUnknownRecord(event);
 }
 
-void JoinEngine::onKnownRecord(size_t slot, const Event& event)
+void JoinEngine::onKnownRecord(OpenTable::Slot slot, const Event& event)
 {
-    OpenRecord& record = m_open.valueAt(slot);
+    OpenRecord& record = OpenTable::recordAt(slot);
     const int stage = event.stage;
     const int64_t timeMs = event.eventTimeMs;
     StageCounters& counters = countersAt(stage, timeMs);
@@ -141,15 +142,15 @@ void JoinEngine::onKnownRecord(size_t slot, const Event& event)
         ++m_stuckAwaiting[static_cast<size_t>(stage + 1)];
 }
 
-void JoinEngine::complete(size_t slot, int64_t completionMs)
+void JoinEngine::complete(OpenTable::Slot slot, int64_t completionMs)
 {
     // Only words 0 and 1 are read: word 2 (partition/offset) sits on the
     // next cache line for one slot in four, and a completion does not need it.
-    const OpenRecord& record = m_open.valueAt(slot);
+    const OpenRecord& record = OpenTable::recordAt(slot);
     const int64_t t0 = record.t0();
     const bool wasStuck = record.isStuck();
     const uint32_t textIndex = record.textIndex();
-    const uint64_t key = m_open.keyAt(slot);
+    const uint64_t key = OpenTable::keyAt(slot);
     const int last = lastStageIndex();
     const int64_t latencyMs = completionMs - t0;
 
@@ -164,7 +165,7 @@ void JoinEngine::complete(size_t slot, int64_t completionMs)
     m_done.insertAbsent(key, textIndex == 0, DoneSet::Kind::Matched, latencyMs, completionMs, completionMs);
     if (textIndex != 0)
         m_texts.release(textIndex);
-    m_open.eraseAt(slot);
+    m_open.erase(slot);
     --m_openCount;
 }
 
@@ -204,8 +205,7 @@ void JoinEngine::insertRecord(const Event& event, bool incoming)
 {
     if (m_openCount + m_earlyCount >= m_config.maxOpenRecords)
         evictOldest();
-    const size_t slot = m_open.insertNew(event.id.key);
-    OpenRecord& record = m_open.valueAt(slot);
+    OpenRecord& record = OpenTable::recordAt(m_open.insertNew(event.id.key, event.id.isComposite(), event.eventTimeMs));
     record.setT0AndLastSeen(event.eventTimeMs, event.eventTimeMs);
     record.markSeen(event.stage);
     record.setSource(event.partition, event.offset);
@@ -228,17 +228,15 @@ void JoinEngine::evictOldest()
     const size_t target = m_config.maxOpenRecords - std::max<size_t>(1, m_config.maxOpenRecords / 16);
     if (held <= target)
         return;
-    std::vector<std::pair<int64_t, uint64_t>> byAge;
+    std::vector<std::tuple<int64_t, uint64_t, bool>> byAge;  // t0, key, composite
     byAge.reserve(held);
-    for (size_t slot = 0; slot < m_open.capacity(); ++slot)
-        if (m_open.keyAt(slot) != 0)
-            byAge.emplace_back(m_open.valueAt(slot).t0(), m_open.keyAt(slot));
+    m_open.forEach([&](uint64_t key, const OpenRecord& record) { byAge.emplace_back(record.t0(), key, record.textIndex() == 0); });
     const size_t evictCount = held - target;
     std::nth_element(byAge.begin(), byAge.begin() + static_cast<std::ptrdiff_t>(evictCount - 1), byAge.end());
     byAge.resize(evictCount);
     std::sort(byAge.begin(), byAge.end());
-    for (const auto& [t0, key] : byAge)
-        evict(m_open.find(key), LostReason::Overflow, m_streamTimeMs);
+    for (const auto& [t0, key, composite] : byAge)
+        evict(m_open.find(key, composite), LostReason::Overflow, m_streamTimeMs);
 }
 
 bool JoinEngine::startedBeforeScope(uint64_t key, const OpenRecord& record) const
@@ -250,10 +248,10 @@ bool JoinEngine::startedBeforeScope(uint64_t key, const OpenRecord& record) cons
     return record.t0() < m_scopeStartMs + m_config.slaMs;
 }
 
-void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs, bool beforeScope)
+void JoinEngine::evict(OpenTable::Slot slot, LostReason reason, int64_t atMs, bool beforeScope)
 {
-    const OpenRecord record = m_open.valueAt(slot);
-    const uint64_t key = m_open.keyAt(slot);
+    const OpenRecord record = OpenTable::recordAt(slot);
+    const uint64_t key = OpenTable::keyAt(slot);
     const int lastStage = record.lastStage();
     if (record.hasIncoming()) {
         const int awaiting = lastStage + 1;
@@ -274,7 +272,7 @@ void JoinEngine::evict(size_t slot, LostReason reason, int64_t atMs, bool before
     }
     if (record.textIndex() != 0)
         m_texts.release(record.textIndex());
-    m_open.eraseAt(slot);
+    m_open.erase(slot);
 }
 
 void JoinEngine::advance(int64_t nowMs, bool force)
@@ -313,32 +311,30 @@ void JoinEngine::sweep()
         LostReason reason;
         int64_t atMs;
         bool beforeScope;
+        bool composite;
         bool operator<(const Eviction& other) const { return std::tie(t0, key) < std::tie(other.t0, other.key); }
     };
     std::vector<Eviction> evictions;
-    for (size_t slot = 0; slot < m_open.capacity(); ++slot) {
-        const uint64_t key = m_open.keyAt(slot);
-        if (key == 0)
-            continue;
-        OpenRecord& record = m_open.valueAt(slot);
+    m_open.forEach([&](uint64_t key, OpenRecord& record) {
         const int64_t t0 = record.t0();
+        const bool composite = record.textIndex() == 0;
         if (!record.hasIncoming()) {
             const int64_t incomingWatermark = watermark[0];
             if (incomingWatermark != kNoTime && t0 + m_config.graceMs <= incomingWatermark)
-                evictions.push_back({t0, key, LostReason::Window, incomingWatermark, startedBeforeScope(key, record)});
+                evictions.push_back({t0, key, LostReason::Window, incomingWatermark, startedBeforeScope(key, record), composite});
             else
                 ++m_earlyAt[static_cast<size_t>(record.lastStage())];
-            continue;
+            return;
         }
         const size_t awaiting = static_cast<size_t>(record.lastStage() + 1);
         const int64_t stageWatermark = watermark[awaiting];
         if (stageWatermark == kNoTime) {
             ++m_openAwaiting[awaiting];
-            continue;
+            return;
         }
         if (t0 + m_config.windowMs <= stageWatermark) {
-            evictions.push_back({t0, key, LostReason::Window, stageWatermark, false});
-            continue;
+            evictions.push_back({t0, key, LostReason::Window, stageWatermark, false, composite});
+            return;
         }
         ++m_openAwaiting[awaiting];
         if (!record.isStuck() && t0 + m_config.slaMs <= stageWatermark) {
@@ -346,10 +342,11 @@ void JoinEngine::sweep()
             ++m_stuckAwaiting[awaiting];
             bump(m_totals, countersAt(static_cast<int>(awaiting), t0), static_cast<int>(awaiting), &StageCounters::stuck);
         }
-    }
+    });
     std::sort(evictions.begin(), evictions.end());
     for (const Eviction& eviction : evictions)
-        evict(m_open.find(eviction.key), eviction.reason, eviction.atMs, eviction.beforeScope);
+        evict(m_open.find(eviction.key, eviction.composite), eviction.reason, eviction.atMs, eviction.beforeScope);
+    m_open.tidy();
 }
 
 std::vector<LostRecord> JoinEngine::takeLost()
@@ -404,25 +401,21 @@ Gauges JoinEngine::gauges() const
 
 std::vector<StuckRecord> JoinEngine::oldestStuck(size_t n, std::optional<int> awaitingStage) const
 {
-    std::vector<std::tuple<int64_t, uint64_t, size_t>> candidates;
-    for (size_t slot = 0; slot < m_open.capacity(); ++slot) {
-        if (m_open.keyAt(slot) == 0)
-            continue;
-        const OpenRecord& record = m_open.valueAt(slot);
+    std::vector<std::tuple<int64_t, uint64_t, OpenRecord>> candidates;
+    m_open.forEach([&](uint64_t key, const OpenRecord& record) {
         if (!record.hasIncoming() || !record.isStuck())
-            continue;
+            return;
         if (awaitingStage && record.lastStage() + 1 != *awaitingStage)
-            continue;
-        candidates.emplace_back(record.t0(), m_open.keyAt(slot), slot);
-    }
+            return;
+        candidates.emplace_back(record.t0(), key, record);
+    });
     const size_t keep = std::min(n, candidates.size());
-    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end());
+    const auto byAge = [](const auto& a, const auto& b) { return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b)); };
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(), byAge);
     std::vector<StuckRecord> out;
     out.reserve(keep);
-    for (size_t rank = 0; rank < keep; ++rank) {
-        const size_t slot = std::get<2>(candidates[rank]);
-        out.push_back(describe(m_open.keyAt(slot), m_open.valueAt(slot)));
-    }
+    for (size_t rank = 0; rank < keep; ++rank)
+        out.push_back(describe(std::get<1>(candidates[rank]), std::get<2>(candidates[rank])));
     return out;
 }
 
@@ -430,9 +423,10 @@ std::vector<StuckRecord> JoinEngine::openRecords() const
 {
     std::vector<StuckRecord> out;
     out.reserve(m_openCount);
-    for (size_t slot = 0; slot < m_open.capacity(); ++slot)
-        if (m_open.keyAt(slot) != 0 && m_open.valueAt(slot).hasIncoming())
-            out.push_back(describe(m_open.keyAt(slot), m_open.valueAt(slot)));
+    m_open.forEach([&](uint64_t key, const OpenRecord& record) {
+        if (record.hasIncoming())
+            out.push_back(describe(key, record));
+    });
     std::sort(out.begin(), out.end(), [](const StuckRecord& a, const StuckRecord& b) {
         return std::tie(a.t0Ms, a.key) < std::tie(b.t0Ms, b.key);
     });
@@ -442,9 +436,8 @@ std::vector<StuckRecord> JoinEngine::openRecords() const
 RecordStatus JoinEngine::lookup(const RecordId& id) const
 {
     RecordStatus status;
-    const size_t slot = m_open.find(id.key);
-    if (slot != LinearProbeMap<OpenRecord>::kNotFound) {
-        const OpenRecord& record = m_open.valueAt(slot);
+    if (const OpenTable::Slot slot = m_open.find(id.key, id.isComposite())) {
+        const OpenRecord& record = OpenTable::recordAt(slot);
         const int lastStage = record.lastStage();
         status.partition = record.partition();
         status.offset = record.offset();

@@ -7,6 +7,7 @@
 #include "linear_probe_map.hpp"
 #include "metric_buckets.hpp"
 #include "open_record.hpp"
+#include "open_table.hpp"
 #include "stage_clock.hpp"
 
 #include <cstdint>
@@ -93,12 +94,12 @@ public:
 
 private:
     void ingestOne(const Event& event);
-    void onKnownRecord(size_t slot, const Event& event);
+    void onKnownRecord(OpenTable::Slot slot, const Event& event);
     void onUnknownRecord(const Event& event);
-    void complete(size_t slot, int64_t completionMs);
+    void complete(OpenTable::Slot slot, int64_t completionMs);
     void insertRecord(const Event& event, bool incoming);
     void evictOldest();
-    void evict(size_t slot, LostReason reason, int64_t atMs, bool beforeScope = false);
+    void evict(OpenTable::Slot slot, LostReason reason, int64_t atMs, bool beforeScope = false);
     bool startedBeforeScope(uint64_t key, const OpenRecord& record) const;
     void sweep();
     std::string idText(uint64_t key, const OpenRecord& record) const;
@@ -108,7 +109,7 @@ private:
     int lastStageIndex() const { return m_config.stageCount - 1; }
 
     EngineConfig m_config;
-    LinearProbeMap<OpenRecord> m_open;
+    OpenTable m_open;
     IdTextSlab m_texts;
     DoneSet m_done;
     StageClock m_clock;
