@@ -100,7 +100,7 @@ private:
         return index == Map::kNotFound ? Slot{} : Slot{&table, index};
     }
 
-    int64_t m_streamSecond = INT64_MIN;  // newest insert time seen, s
+    int64_t m_streamSecond = INT64_MIN / 2;  // newest insert time seen, s (halved: arithmetic on it cannot overflow)
     size_t m_size = 0;
     // The number of records the last complete second held: a new second's
     // table starts that big instead of growing through a dozen rehashes.

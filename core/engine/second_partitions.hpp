@@ -104,7 +104,7 @@ private:
     };
 
     int64_t m_maxAgeSeconds;
-    int64_t m_newest = INT64_MIN;
+    int64_t m_newest = INT64_MIN / 2;  // none yet; halved so that "newest - 1" cannot overflow
     int64_t m_generalMin = INT64_MAX;  // composite seconds ever sent to the general table
     int64_t m_generalMax = INT64_MIN;
     std::unordered_map<int64_t, std::unique_ptr<Table>> m_tables;
