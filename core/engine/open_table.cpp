@@ -19,29 +19,23 @@ int64_t floorSeconds(int64_t timeMs)
 }
 } // namespace
 
-OpenTable::Slot OpenTable::insertNew(uint64_t key, bool composite, int64_t nowMs)
+OpenTable::Map& OpenTable::tableForComposite(uint64_t key, int64_t nowMs)
 {
     m_streamSecond = std::max(m_streamSecond, floorSeconds(nowMs));
-    Map* table = &m_general;
-    if (composite) {
-        const int64_t second = SecondPartitions<Map>::secondOf(key);
-        if (m_bySecond.placeBySecond(second, m_streamSecond)) {
-            table = m_bySecond.find(second);
-            if (!table) {
-                // A new newest second: the previous newest is complete now.
-                const int64_t newest = m_bySecond.newestSecond();
-                size_t capacity = Map::kMinCapacity;
-                if (second > newest) {
-                    if (const Map* previous = m_bySecond.find(newest))
-                        m_typicalPartitionSize = std::max(previous->size(), m_typicalPartitionSize / 2);
-                    capacity = static_cast<size_t>(static_cast<double>(m_typicalPartitionSize) / kPresizeLoad);
-                }
-                table = &m_bySecond.create(second, capacity);
-            }
-        }
+    const int64_t second = SecondPartitions<Map>::secondOf(key);
+    if (!m_bySecond.placeBySecond(second, m_streamSecond))
+        return m_general;
+    if (Map* table = m_bySecond.find(second))
+        return *table;
+    // A new newest second: the previous newest is complete now.
+    const int64_t newest = m_bySecond.newestSecond();
+    size_t capacity = Map::kMinCapacity;
+    if (second > newest) {
+        if (const Map* previous = m_bySecond.find(newest))
+            m_typicalPartitionSize = std::max(previous->size(), m_typicalPartitionSize / 2);
+        capacity = static_cast<size_t>(static_cast<double>(m_typicalPartitionSize) / kPresizeLoad);
     }
-    ++m_size;
-    return Slot{table, table->insertNew(key)};
+    return m_bySecond.create(second, capacity);
 }
 
 void OpenTable::tidy()

@@ -36,7 +36,9 @@ public:
             table->prefetch(key);
     }
 
-    Slot find(uint64_t key, bool composite) const
+    // (Hot: forced inline, as the plain LinearProbeMap calls it replaced
+    // were; out of line they cost 5-10 % of string-ID throughput.)
+    [[gnu::always_inline]] Slot find(uint64_t key, bool composite) const
     {
         if (!composite)
             return inTable(m_general, key);
@@ -49,9 +51,14 @@ public:
 
     // Inserts a key find() did not find; the record starts zeroed.
     // nowMs: the time of the insert, against which the ID's second is judged.
-    Slot insertNew(uint64_t key, bool composite, int64_t nowMs);
+    [[gnu::always_inline]] Slot insertNew(uint64_t key, bool composite, int64_t nowMs)
+    {
+        Map& table = composite ? tableForComposite(key, nowMs) : m_general;
+        ++m_size;
+        return Slot{&table, table.insertNew(key)};
+    }
 
-    void erase(Slot slot)
+    [[gnu::always_inline]] void erase(Slot slot)
     {
         const uint64_t key = slot.table->keyAt(slot.index);
         slot.table->eraseAt(slot.index);
@@ -89,6 +96,7 @@ public:
     size_t partitionCount() const { return m_bySecond.count(); }
 
 private:
+    Map& tableForComposite(uint64_t key, int64_t nowMs);
     void dropIfPast(int64_t second)
     {
         if (second < m_streamSecond - 1)
@@ -100,7 +108,7 @@ private:
         return index == Map::kNotFound ? Slot{} : Slot{&table, index};
     }
 
-    int64_t m_streamSecond = INT64_MIN / 2;  // newest insert time seen, s (halved: arithmetic on it cannot overflow)
+    int64_t m_streamSecond = INT64_MIN / 2;  // newest composite insert time, s (halved: arithmetic on it cannot overflow)
     size_t m_size = 0;
     // The number of records the last complete second held: a new second's
     // table starts that big instead of growing through a dozen rehashes.
