@@ -1,11 +1,11 @@
 #include "engine_bench.hpp"
 
 #include "baseline_join.hpp"
+#include "resident_memory.hpp"
 #include "core/engine/join_engine.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -72,19 +72,6 @@ public:
 private:
     std::vector<char> m_text;
 };
-
-// Resident memory: the join's big tables are mmap'd (huge pages), which
-// malloc statistics do not see.
-size_t residentBytes()
-{
-    long pages = 0, resident = 0;
-    if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
-        if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        std::fclose(statm);
-    }
-    return static_cast<size_t>(resident) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
-}
 
 int64_t wallMs()
 {

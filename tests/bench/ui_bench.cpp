@@ -1,6 +1,7 @@
 #include "ui_bench.hpp"
 
 #include "app/gui_controller.hpp"
+#include "resident_memory.hpp"
 #include "ui/dashboard_window.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,7 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <unistd.h>
 #include <vector>
 
 namespace slatrack::bench {
@@ -27,16 +27,7 @@ constexpr int kProbeIntervalMs = 4;
 constexpr int kWarmupSeconds = 15;
 constexpr int64_t kDedupHorizonMs = 5'000;
 
-double residentMb()
-{
-    long pages = 0, resident = 0;
-    if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
-        if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        std::fclose(statm);
-    }
-    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
-}
+double residentMb() { return static_cast<double>(residentBytes()) / (1024.0 * 1024.0); }
 
 double percentile(std::vector<double> values, double p)
 {
