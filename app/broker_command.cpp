@@ -1,5 +1,6 @@
 #include "broker_command.hpp"
 
+#include "mode_options.hpp"
 #include "stop_signals.hpp"
 
 #include "core/ingest/mock_broker.hpp"
@@ -23,7 +24,6 @@ namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
 constexpr int kDefaultPartitions = 4;
 // The mock keeps ~5 MB per partition in memory; more than this many
 // partitions is almost certainly a typo.
@@ -54,12 +54,7 @@ all data is lost when it stops.
 Exit status: 0 after SIGINT/SIGTERM, 2 on bad arguments, 1 if it cannot start.
 )";
 
-int usageError(const std::string& message)
-{
-    std::fprintf(stderr, "slatrack broker: %s\n(see 'slatrack broker --help')\n",
-                 message.c_str());
-    return kExitUsage;
-}
+int usageError(const std::string& message) { return modeUsageError("broker", message); }
 
 std::string topicNameProblem(const QString& name)
 {
@@ -87,10 +82,7 @@ std::string topicNameProblem(const QString& name)
 
 int runBrokerCommand(int argc, char* argv[])
 {
-    QStringList arguments;
-    for (int arg_idx = 0; arg_idx < argc; ++arg_idx) {
-        arguments << QString::fromLocal8Bit(argv[arg_idx]);
-    }
+    const QStringList arguments = modeArguments(argc, argv);
     QCommandLineParser parser;
     const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")},
                                         QStringLiteral("show help"));
@@ -101,17 +93,8 @@ int runBrokerCommand(int argc, char* argv[])
     const QCommandLineOption topicsOption(QStringLiteral("topics"), QStringLiteral("topics"),
                                           QStringLiteral("a,b"));
     parser.addOptions({helpOption, portOption, partitionsOption, topicsOption});
-    if (!parser.parse(arguments)) {
-        return usageError(parser.errorText().toStdString());
-    }
-    if (parser.isSet(helpOption)) {
-        std::fputs(kUsage, stdout);
-        return kExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        return usageError("unexpected argument '" + parser.positionalArguments().first().toStdString()
-                          + "'");
-    }
+    if (const auto exitStatus = parseModeOptions(parser, arguments, helpOption, "broker", kUsage))
+        return *exitStatus;
 
     if (parser.isSet(portOption)) {
         const QString text = parser.value(portOption);

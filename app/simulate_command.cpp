@@ -1,5 +1,6 @@
 #include "simulate_command.hpp"
 
+#include "mode_options.hpp"
 #include "stop_signals.hpp"
 
 #include "core/ingest/simulator.hpp"
@@ -29,7 +30,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
 constexpr auto kBrokerCheckLimit = std::chrono::seconds(10);
 // Drain: the slowest latency worth waiting for, plus a stall, plus this
 // slack for consumer fetches and deliveries; never more than kMaxDrain.
@@ -79,12 +79,7 @@ add "processed_ms".
 Exit status: 0 done, 2 on bad arguments, 1 if the brokers cannot be used.
 )";
 
-int usageError(const std::string& message)
-{
-    std::fprintf(stderr, "slatrack simulate: %s\n(see 'slatrack simulate --help')\n",
-                 message.c_str());
-    return kExitUsage;
-}
+int usageError(const std::string& message) { return modeUsageError("simulate", message); }
 
 // A finite number from an option value, or nullopt.
 std::optional<double> parseNumber(const QString& text)
@@ -117,10 +112,7 @@ std::chrono::milliseconds drainLimit(const ingest::SimulatorConfig& config)
 
 int runSimulateCommand(int argc, char* argv[])
 {
-    QStringList arguments;
-    for (int arg_idx = 0; arg_idx < argc; ++arg_idx) {
-        arguments << QString::fromLocal8Bit(argv[arg_idx]);
-    }
+    const QStringList arguments = modeArguments(argc, argv);
     const auto option = [](std::initializer_list<const char*> names, const char* valueName) {
         QStringList nameList;
         for (const char* name : names) {
@@ -149,17 +141,8 @@ int runSimulateCommand(int argc, char* argv[])
                        dropOption, stallEveryOption, stallForOption, durationOption,
                        droppedIdsOption, incomingOption, processedOption, groupOption,
                        seedOption, kafkaOption});
-    if (!parser.parse(arguments)) {
-        return usageError(parser.errorText().toStdString());
-    }
-    if (parser.isSet(helpOption)) {
-        std::fputs(kUsage, stdout);
-        return kExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        return usageError("unexpected argument '"
-                          + parser.positionalArguments().first().toStdString() + "'");
-    }
+    if (const auto exitStatus = parseModeOptions(parser, arguments, helpOption, "simulate", kUsage))
+        return *exitStatus;
 
     ingest::SimulatorConfig config;
     if (!parser.isSet(brokersOption) || parser.value(brokersOption).trimmed().isEmpty()) {
