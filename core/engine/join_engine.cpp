@@ -10,8 +10,10 @@ namespace slatrack::engine {
 namespace {
 // Far enough ahead that a DRAM miss completes before the event is
 // processed, near enough that the lines are still in L1 and the fill
-// buffers are not swamped (measured on the 2-core VM: 4-8 best, 32 is 12 %
-// slower).
+// buffers are not swamped. Measured on the 2-core VM with the single big
+// tables: 4-8 best, 32 12 % slower; with per-second tables 6, 10 and 14
+// were within noise of each other. 14 is what the published
+// slatrack-bench engine figures were measured with.
 constexpr size_t kPrefetchDistance = 14;
 
 using CounterField = uint64_t StageCounters::*;
