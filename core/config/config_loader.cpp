@@ -104,7 +104,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     }
     checkKeys(diag, root, "",
               {"pipeline", "kafka", "id_format", "stages", "window", "sla", "grace", "max_open_records",
-               "dedup_horizon"});
+               "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold"});
 
     PipelineConfig config;
     if (const json* pipeline = requiredField(diag, root, "", "pipeline", "a non-empty string naming the pipeline"))
@@ -128,6 +128,9 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     const bool graceOk = readPositiveDuration(diag, root, "grace", config.grace);
     config.dedupHorizon = config.window;
     readPositiveDuration(diag, root, "dedup_horizon", config.dedupHorizon);
+    readPositiveDuration(diag, root, "max_clock_skew", config.maxClockSkew);
+    readPositiveDuration(diag, root, "blind_after", config.blindAfter);
+    readPositiveDuration(diag, root, "behind_threshold", config.behindThreshold);
     if (const json* maxOpen = optionalField(root, "max_open_records"))
         config.maxOpenRecords = readPositiveInteger(diag, *maxOpen, "max_open_records").value_or(0);
 
@@ -229,6 +232,9 @@ std::string describeForLog(const PipelineConfig& config)
         {"grace", formatDuration(config.grace)},
         {"dedup_horizon", formatDuration(config.dedupHorizon)},
         {"max_open_records", config.maxOpenRecords},
+        {"max_clock_skew", formatDuration(config.maxClockSkew)},
+        {"blind_after", formatDuration(config.blindAfter)},
+        {"behind_threshold", formatDuration(config.behindThreshold)},
     };
     return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

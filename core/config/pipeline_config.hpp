@@ -92,6 +92,10 @@ inline constexpr Milliseconds kDefaultGrace = std::chrono::seconds(30);
 // oldest open records are evicted as lost (overflow). A million covers an
 // hour-long window at ~275 records/s.
 inline constexpr uint64_t kDefaultMaxOpenRecords = 1'000'000;
+// DESIGN.md "Judging only what it can see".
+inline constexpr Milliseconds kDefaultMaxClockSkew = std::chrono::minutes(5);
+inline constexpr Milliseconds kDefaultBlindAfter = std::chrono::seconds(5);
+inline constexpr Milliseconds kDefaultBehindThreshold = std::chrono::seconds(30);
 
 struct PipelineConfig {
     std::string pipeline;  // name, shown in the UI and in pages
@@ -104,6 +108,15 @@ struct PipelineConfig {
     Milliseconds grace = kDefaultGrace;    // early (processed-first) records wait this long; < window
     uint64_t maxOpenRecords = kDefaultMaxOpenRecords;
     Milliseconds dedupHorizon = kDefaultWindow;  // defaults to window
+    // An event time further ahead of the wall clock than this is rejected
+    // as future_time and moves no watermark, stream time or expiry.
+    Milliseconds maxClockSkew = kDefaultMaxClockSkew;
+    // A partition with no successful fetch response for this long makes its
+    // stage blind: nothing it should have delivered is judged meanwhile.
+    Milliseconds blindAfter = kDefaultBlindAfter;
+    // A stage whose consumer is behind the high watermark by more than this
+    // (event time of the newest record read vs now) is catching up.
+    Milliseconds behindThreshold = kDefaultBehindThreshold;
 
     friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
 };

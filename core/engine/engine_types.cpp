@@ -23,6 +23,8 @@ std::string EngineConfig::validate() const
         return "maxOpenRecords: expected at least 16, got " + std::to_string(maxOpenRecords);
     if (dedupHorizonMs < 0)
         return "dedupHorizonMs: expected >= 0 (0 = the window), got " + std::to_string(dedupHorizonMs);
+    if (maxClockSkewMs <= 0)
+        return "maxClockSkewMs: expected > 0, got " + std::to_string(maxClockSkewMs);
     if (sweepIntervalMs < 0)
         return "sweepIntervalMs: expected >= 0, got " + std::to_string(sweepIntervalMs);
     if (bucketRetentionSeconds < 1)
@@ -39,6 +41,7 @@ const char* rejectReasonName(RejectReason reason)
     case RejectReason::MissingTime: return "missing_time";
     case RejectReason::AbsurdTime: return "absurd_time";
     case RejectReason::TooLarge: return "too_large";
+    case RejectReason::FutureTime: return "future_time";
     case RejectReason::Count: break;
     }
     return "unknown";

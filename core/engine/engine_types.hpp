@@ -18,6 +18,7 @@ struct EngineConfig {
     int64_t graceMs = 30 * 1000;      // early (processed, not yet incoming) this long: orphan
     size_t maxOpenRecords = 1000000;  // open + early; past it the oldest are evicted
     int64_t dedupHorizonMs = 0;       // 0 = windowMs
+    int64_t maxClockSkewMs = 5 * 60 * 1000;  // event time > wall now + this: rejected future_time
     int64_t sweepIntervalMs = 250;    // how often advance() re-judges stuck/lost/orphan
     int64_t bucketRetentionSeconds = 600;  // 1 s metric buckets kept in memory
 
@@ -42,6 +43,7 @@ enum class RejectReason : uint8_t {
     MissingTime,
     AbsurdTime,
     TooLarge,
+    FutureTime,  // event time ahead of the wall clock by more than maxClockSkewMs
     Count
 };
 const char* rejectReasonName(RejectReason reason);

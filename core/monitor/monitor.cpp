@@ -27,6 +27,7 @@ engine::EngineConfig Monitor::engineConfigFor(const config::PipelineConfig& conf
     out.graceMs = config.grace.count();
     out.maxOpenRecords = config.maxOpenRecords;
     out.dedupHorizonMs = config.dedupHorizon.count();
+    out.maxClockSkewMs = config.maxClockSkew.count();
     return out;
 }
 
