@@ -159,6 +159,11 @@ std::optional<int64_t> Database::pragmaInt(std::string_view pragma)
     return statement.int64At(0);
 }
 
+int64_t Database::changes() const
+{
+    return sqlite3_changes64(m_db);
+}
+
 Transaction::Transaction(Database& db) : m_db(db)
 {
     m_db.exec("BEGIN IMMEDIATE");

@@ -75,6 +75,8 @@ public:
     // carries a value goes through prepare() and bind().
     void exec(std::string_view sql);
     std::optional<int64_t> pragmaInt(std::string_view pragma);
+    // Rows changed by the last INSERT/UPDATE/DELETE on this connection.
+    int64_t changes() const;
 
 private:
     sqlite3* m_db = nullptr;

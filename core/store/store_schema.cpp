@@ -32,11 +32,12 @@ CREATE TABLE metric_minute (
 -- Records evicted from memory: nothing an operator may need is dropped.
 CREATE TABLE lost_record (
     rowid          INTEGER PRIMARY KEY,
-    record_id      TEXT NOT NULL,
+    record_id      TEXT NOT NULL,  -- the ID's bytes as read (may not be UTF-8)
     t0_ms          INTEGER NOT NULL,
     last_stage     INTEGER NOT NULL,
     awaiting_stage INTEGER NOT NULL,
-    partition      INTEGER NOT NULL,
+    topic          TEXT NOT NULL,
+    partition      INTEGER NOT NULL,  -- Kafka partition of topic
     offset         INTEGER NOT NULL,
     lost_at_ms     INTEGER NOT NULL,
     reason         TEXT NOT NULL   -- window | overflow

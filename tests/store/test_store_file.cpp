@@ -49,8 +49,8 @@ void insertLost(Database& db, int rows)
 {
     Transaction transaction(db);
     Statement insert = db.prepare(
-        "INSERT INTO lost_record (record_id, t0_ms, last_stage, awaiting_stage, partition, offset, lost_at_ms, reason) "
-        "VALUES (?1, ?2, 0, 1, 3, ?3, ?4, 'window')");
+        "INSERT INTO lost_record (record_id, t0_ms, last_stage, awaiting_stage, topic, partition, offset, lost_at_ms, reason) "
+        "VALUES (?1, ?2, 0, 1, 'orders.out', 3, ?3, ?4, 'window')");
     for (int row = 0; row < rows; ++row) {
         insert.bind(1, "record-" + std::to_string(row) + std::string(40, 'x')).bind(2, int64_t{row}).bind(3, int64_t{row} * 7).bind(4, int64_t{row} + 1000);
         insert.run();
