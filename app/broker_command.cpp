@@ -3,7 +3,7 @@
 #include "mode_options.hpp"
 #include "stop_signals.hpp"
 
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

@@ -1,8 +1,8 @@
 #include "demo_environment.hpp"
 
 #include "core/config/config_loader.hpp"
-#include "core/ingest/mock_broker.hpp"
-#include "core/ingest/simulator.hpp"
+#include "core/demo/mock_broker.hpp"
+#include "core/demo/simulator.hpp"
 
 #include <QFile>
 

@@ -3,7 +3,7 @@
 #include "mode_options.hpp"
 #include "stop_signals.hpp"
 
-#include "core/ingest/simulator.hpp"
+#include "core/demo/simulator.hpp"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

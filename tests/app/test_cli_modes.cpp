@@ -1,7 +1,7 @@
 // `slatrack audit` and `slatrack --headless` as an operator runs them: the
 // built binary against a mock cluster started here, with a scripted
 // pipeline whose ground truth the reports must equal exactly.
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 
 #include <QtTest>

@@ -1,7 +1,7 @@
 #include "ingest_bench.hpp"
 
 #include "core/engine/record_id.hpp"
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 
 #include <librdkafka/rdkafka.h>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 // MockBroker against a real librdkafka client: topics, round trip, faults.
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 #include "tests/ingest/kafka_test_util.hpp"
 
 #include <librdkafka/rdkafkacpp.h>

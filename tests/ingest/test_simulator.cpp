@@ -1,7 +1,7 @@
 // The simulated pipeline end to end on the mock broker: its ground truth
 // (counts, dropped-IDs file) must match what is really on the topics.
-#include "core/ingest/mock_broker.hpp"
-#include "core/ingest/simulator.hpp"
+#include "core/demo/mock_broker.hpp"
+#include "core/demo/simulator.hpp"
 #include "tests/ingest/kafka_test_util.hpp"
 
 #include <QFile>

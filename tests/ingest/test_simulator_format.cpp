@@ -1,6 +1,6 @@
 // The simulator's pure pieces: ID generator, record formats, latency model,
 // config validation. No broker involved.
-#include "core/ingest/simulator_config.hpp"
+#include "core/demo/simulator_config.hpp"
 
 #include <QTest>
 

@@ -2,7 +2,7 @@
 // cluster, started here): a scripted pipeline with known ground truth, then
 // the same under faults - broker down and up mid-stream, 500 ms round trips,
 // a crashed consumer - and bad messages of every kind.
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 #include "core/monitor/monitor.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 

@@ -1,6 +1,6 @@
-#include "core/ingest/simulated_producer.hpp"
+#include "core/demo/simulated_producer.hpp"
 
-#include "core/ingest/simulated_delivery_counter.hpp"
+#include "core/demo/simulated_delivery_counter.hpp"
 
 #include <librdkafka/rdkafkacpp.h>
 

@@ -1,4 +1,4 @@
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>

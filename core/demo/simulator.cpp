@@ -1,7 +1,7 @@
-#include "core/ingest/simulator.hpp"
+#include "core/demo/simulator.hpp"
 
-#include "core/ingest/simulated_processor.hpp"
-#include "core/ingest/simulated_producer.hpp"
+#include "core/demo/simulated_processor.hpp"
+#include "core/demo/simulated_producer.hpp"
 
 #include <algorithm>
 #include <random>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/ingest/simulator_config.hpp"
+#include "core/demo/simulator_config.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "core/ingest/simulator_config.hpp"
+#include "core/demo/simulator_config.hpp"
 
 #include <librdkafka/rdkafkacpp.h>
 
