@@ -97,6 +97,14 @@ public:
     {
         const uint64_t word = encode(kind, latencyMs, timeMs, atMs, stage);
         OutcomeTable& table = composite ? tableForInsert(key, atMs) : m_general;
+        if (composite && &table == &m_general) [[unlikely]] {
+            // The general table may hold an opaque ID with this very hash:
+            // one entry per key, whoever came last.
+            if (const size_t slot = m_general.find(key); slot != OutcomeTable::kNotFound) {
+                m_general.setWordAt(slot, word);
+                return;
+            }
+        }
         if (table.insertAbsent(key, word, cutoffMs()))
             ++m_purges;
     }

@@ -22,8 +22,19 @@ constexpr size_t kTextPrefetchDistance = 6;
 using CounterField = uint64_t StageCounters::*;
 } // namespace
 
+namespace {
+// Runs before any member is built from the config (a negative stage count
+// must be an error, not a vector of 2^64 elements).
+const EngineConfig& validated(const EngineConfig& config)
+{
+    if (const std::string problem = config.validate(); !problem.empty())
+        throw std::invalid_argument("JoinEngine: " + problem);
+    return config;
+}
+} // namespace
+
 JoinEngine::JoinEngine(const EngineConfig& config)
-    : m_config(config),
+    : m_config(validated(config)),
       m_open(config.windowMs / 1000 + 2),
       m_done(config.dedupHorizonMs > 0 ? config.dedupHorizonMs : config.windowMs, config.windowMs),
       m_clock(config.stageCount),
@@ -34,8 +45,6 @@ JoinEngine::JoinEngine(const EngineConfig& config)
       m_openAwaiting(static_cast<size_t>(config.stageCount), 0),
       m_earlyAt(static_cast<size_t>(config.stageCount), 0)
 {
-    if (const std::string problem = config.validate(); !problem.empty())
-        throw std::invalid_argument("JoinEngine: " + problem);
 }
 
 // ---------------------------------------------------------------- feeding --
@@ -378,16 +387,22 @@ void JoinEngine::onUnknownRecord(const Event& event)
         bump(m_totals, countersAt(stage, timeMs), stage, &StageCounters::stale);
         return;
     }
+    if (!insertRecord(event, stage == 0)) [[unlikely]] {
+        bump(m_totals, countersAt(stage, timeMs), stage, &StageCounters::idCollisions);
+        return;
+    }
     if (stage != 0)
         bump(m_totals, countersAt(stage, timeMs), stage, &StageCounters::early);
-    insertRecord(event, stage == 0);
 }
 
-void JoinEngine::insertRecord(const Event& event, bool incoming)
+bool JoinEngine::insertRecord(const Event& event, bool incoming)
 {
     if (m_openCount + m_earlyCount + m_heldCount >= m_config.maxOpenRecords)
         evictOldest();
-    OpenRecord& record = OpenTable::recordAt(m_open.insertNew(event.id.key, event.id.isComposite(), event.eventTimeMs));
+    const OpenTable::Slot slot = m_open.insertNew(event.id.key, event.id.isComposite(), event.eventTimeMs);
+    if (!slot)
+        return false;  // the key is held by another ID (see OpenTable::insertNew)
+    OpenRecord& record = OpenTable::recordAt(slot);
     record.setT0AndLastSeen(event.eventTimeMs, event.eventTimeMs);
     record.markSeen(event.stage);
     record.setSource(event.partition, event.offset);
@@ -397,6 +412,7 @@ void JoinEngine::insertRecord(const Event& event, bool incoming)
         ++m_openCount;
     else
         ++m_earlyCount;
+    return true;
 }
 
 // ------------------------------------------------------------- eviction --

@@ -159,7 +159,7 @@ private:
     void advanceDedupClock();
     void noteSkew(int stage, int64_t timeMs, int64_t skewMs);
     void recordEndToEnd(MetricBucket& bucket, int64_t completionMs, int64_t latencyMs);
-    void insertRecord(const Event& event, bool incoming);
+    bool insertRecord(const Event& event, bool incoming);
     void evictOldest();
     void evict(OpenTable::Slot slot, LostReason reason, int64_t atMs, bool beforeScope = false);
     bool startedBeforeScope(uint64_t key, const OpenRecord& record) const;
