@@ -112,7 +112,7 @@ struct LostRecord {
     std::string id;
     int64_t t0Ms = 0;
     int lastStage = 0;      // highest stage that saw it
-    int awaitingStage = 0;  // where it is stuck: lastStage + 1
+    int awaitingStage = 0;  // where it is stuck: lastStage + 1; 0 for an early record lost to the cap
     uint16_t partition = 0;
     int64_t offset = 0;
     int64_t lostAtMs = 0;   // watermark of the awaiting stage when evicted
@@ -155,7 +155,7 @@ struct RecordStatus {
     RecordState state = RecordState::Unknown;
     int64_t latencyMs = 0;  // Matched: end to end (negative clock skew reads 0)
     std::vector<JourneyStep> journey;  // known stage times, ascending stage
-    int awaitingStage = -1;            // Open/Stuck/Early: the next stage it waits for
+    int awaitingStage = -1;            // Open/Stuck/Early: the next stage it waits for; Lost early: 0
     uint16_t partition = 0;
     int64_t offset = 0;
 };

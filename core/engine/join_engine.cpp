@@ -58,6 +58,7 @@ void JoinEngine::ingest(std::span<const Event> events, int64_t wallNowMs)
         ahead = wallNowMs < 0 ? INT64_MIN : INT64_MAX;
     const int64_t futureLimit = std::min(ahead, kMaxEventTimeMs);
     m_futureLimitMs = futureLimit;
+    m_wallMs = std::clamp(wallNowMs, kMinEventTimeMs, kMaxEventTimeMs);
     const auto stageCount = static_cast<unsigned>(m_config.stageCount);
     const size_t count = events.size();
     for (size_t event_idx = 0; event_idx < count; ++event_idx) {
@@ -505,7 +506,7 @@ void JoinEngine::advance(int64_t nowMs, bool force)
     // A wall clock outside what event times may be would only feed
     // overflowing arithmetic; no real clock is there.
     nowMs = std::clamp(nowMs, kMinEventTimeMs, kMaxEventTimeMs);
-    m_clock.update(nowMs);
+    m_clock.update(nowMs, m_wallMs);
     advanceDedupClock();
     // A clock stepped back sweeps at once instead of waiting for the old
     // time to come round again.

@@ -113,6 +113,29 @@ private slots:
         QCOMPARE(engine.gauges().streamTimeMs, kWall + cfg.maxClockSkewMs);
     }
 
+    // Rule 1, within the skew: an accepted time ahead of the clock moves no
+    // watermark past the clock, so a single-partition stage does not declare
+    // every open record stuck at once.
+    void aTimeAheadWithinTheSkewMovesNoWatermarkPastNow()
+    {
+        JoinEngine engine(config());
+        const int64_t wall = kBase + 2 * kSecond;
+        feed(engine, {ev(idOf(1), 0, kBase), ev(idOf(2), 0, kBase + 100), ev(idOf(2), 1, kBase + 4 * kMinute)}, wall);
+        QCOMPARE(total(engine, 1).matched, 1u);  // accepted: within the 5 min skew
+        engine.advance(wall);
+        QCOMPARE(engine.gauges().stages[1].watermarkMs, wall);
+        QCOMPARE(engine.gauges().stuck, 0u);
+        QCOMPARE(engine.lookup(RecordId::composite(idOf(1))).state, RecordState::Open);
+        // Caught up, time passes on the clock, still not beyond it.
+        engine.setCaughtUp(1, 0, true);
+        engine.advance(wall + kHour);
+        QCOMPARE(engine.gauges().stages[1].watermarkMs, wall);
+        feed(engine, {}, kBase + 30 * kSecond);
+        engine.advance(kBase + 30 * kSecond);
+        QCOMPARE(engine.gauges().stages[1].watermarkMs, kBase + 30 * kSecond);
+        QCOMPARE(engine.gauges().stuck, 1u);  // now 1 has waited 30 s: stuck on its own account
+    }
+
     // Rule 1, the other way: a time far in the past harms only its record.
     void pastTimeHarmsOnlyItsRecord()
     {
