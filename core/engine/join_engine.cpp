@@ -70,9 +70,11 @@ void JoinEngine::ingest(std::span<const Event> events, int64_t wallNowMs)
         if (event_idx + kTextPrefetchDistance < count) {
             // A hit on an opaque ID is confirmed on its text: by now the
             // table lines prefetched above are in, so finding the record is
-            // cheap and its text slot can be fetched in time.
+            // cheap and its text slot can be fetched in time. Not for stage
+            // 0: an incoming record is nearly always new (a miss), so the
+            // find would be wasted on it.
             const Event& next = events[event_idx + kTextPrefetchDistance];
-            if (!next.id.isComposite())
+            if (!next.id.isComposite() && next.stage != 0)
                 if (const OpenTable::Slot slot = m_open.find(next.id.key, false))
                     m_texts.prefetch(OpenTable::recordAt(slot).textIndex());
         }

@@ -413,13 +413,15 @@ private slots:
     // overflows (run under UBSan to see the last). Counts still add up.
     void hostileInputNeverBreaksTheEngine()
     {
-        std::mt19937_64 rng(8);
+        std::mt19937_64 rng(qEnvironmentVariableIsSet("SLATRACK_SEED") ? qEnvironmentVariable("SLATRACK_SEED").toULongLong() : 8);
         const int64_t extremes[] = {INT64_MIN, INT64_MIN + 1, -1, 0, 1, kBase, kMaxEventTimeMs, kMaxEventTimeMs + 1, INT64_MAX - 1, INT64_MAX};
         EngineConfig cfg = config(4, 64);
         cfg.dedupHorizonMs = kMinute;
         JoinEngine engine(cfg);
         uint64_t accepted = 0;
-        for (int round = 0; round < 400; ++round) {
+        // SLATRACK_HOSTILE_ROUNDS: a longer run (e.g. under UBSan).
+        const int rounds = qEnvironmentVariableIsSet("SLATRACK_HOSTILE_ROUNDS") ? qEnvironmentVariableIntValue("SLATRACK_HOSTILE_ROUNDS") : 400;
+        for (int round = 0; round < rounds; ++round) {
             std::vector<Event> batch;
             std::vector<std::string> texts;
             texts.reserve(64);
