@@ -35,11 +35,14 @@ constexpr int64_t kRestartBackoffMs = 1000;
 // End-of-log probes (ListOffsets), one in flight per leader broker. Every
 // 200 ms keeps a proof younger than kProofValidMs on a healthy network.
 constexpr int64_t kProbeIntervalMs = 200;
-// A partition counts as caught up for this long after a broker showed its
-// log ending at or below our position. It bounds how far the engine's
-// watermark (which runs with the wall clock while caught up) can run ahead
-// of what was proven: a frozen broker can make records look older than
-// they are by at most this much before the partition stops counting.
+// A partition counts as caught up until this long after the answer that
+// showed its log ending at or below our position, plus that answer's round
+// trip (an answer after 2 s on a slow network is still an answer, and the
+// next one comes 2 s later). It bounds how far the engine's watermark
+// (which runs with the wall clock while caught up) can run ahead of what
+// was proven: once a broker freezes, records can look older than they are
+// by at most kProofValidMs + 2 x the last round trip before the partition
+// stops counting (1 s on a healthy network).
 constexpr int64_t kProofValidMs = 1000;
 // A push to the BatchQueue that blocked this long was backpressure: the
 // consumer was not reading, so silence meanwhile is not the broker's.
@@ -286,7 +289,6 @@ public:
 
         rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(static_cast<int>(std::max<size_t>(1, found.size())));
         IngestBatch flags;
-        const int64_t now = steadyMs();
         for (auto& part : tracker.partitions()) {
             int64_t low = 0, high = 0;
             if (rd_kafka_query_watermark_offsets(m_handle, part.topic.c_str(), part.partition, &low, &high, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -297,14 +299,16 @@ public:
                     part.startOffset = low;
                 if (part.startOffset == RD_KAFKA_OFFSET_END || part.startOffset > high)
                     part.startOffset = high;
-                part.lastResponseMs = now;
+                part.lastResponseMs = steadyMs();  // these queries take a round trip each
             }
             const int64_t from = part.position >= 0 ? part.position : part.startOffset;
             rd_kafka_topic_partition_list_add(assignment, part.topic.c_str(), part.partition)->offset = from;
             part.caughtUp = false;
-            part.assignedAtMs = now;
             flags.flags.push_back(PartitionFlag{static_cast<uint8_t>(part.stage), part.index, false, false});
         }
+        const int64_t now = steadyMs();
+        for (auto& part : tracker.partitions())
+            part.assignedAtMs = now;
         const rd_kafka_resp_err_t error = rd_kafka_assign(m_handle, assignment);
         rd_kafka_topic_partition_list_destroy(assignment);
         if (error)
@@ -473,6 +477,7 @@ private:
             if (answer.sentAtMs >= part->provenAtMs) {
                 part->provenAtMs = answer.sentAtMs;
                 part->provenEnd = end.offset;
+                part->proofExpiresMs = answer.receivedAtMs + kProofValidMs + (answer.receivedAtMs - answer.sentAtMs);
             }
         }
     }
@@ -527,13 +532,14 @@ private:
         rd_kafka_topic_partition_list_destroy(added);
     }
 
-    // Caught up = a broker answer younger than kProofValidMs put the end of
-    // the log at or below our position. Sent to the engine on every change.
+    // Caught up = a broker answer that has not expired (kProofValidMs) put
+    // the end of the log at or below our position. Sent to the engine on
+    // every change.
     void refreshProofs(int64_t now)
     {
         for (auto& part : m_owner.m_tracker.partitions()) {
             const int64_t next = part.nextOffset();
-            const bool proven = part.provenAtMs >= 0 && now - part.provenAtMs <= kProofValidMs && next >= 0 && next >= part.provenEnd;
+            const bool proven = part.provenAtMs >= 0 && now <= part.proofExpiresMs && next >= 0 && next >= part.provenEnd;
             if (proven)
                 part.lastCaughtUpMs = now;
             if (proven != part.caughtUp)
@@ -573,6 +579,7 @@ private:
                 part->lastResponseMs = steadyNow;
                 part->provenAtMs = steadyNow;
                 part->provenEnd = message->offset;
+                part->proofExpiresMs = steadyNow + kProofValidMs;
                 part->highWatermark = std::max(part->highWatermark, message->offset);
             }
             markConnected();
@@ -716,8 +723,10 @@ private:
             if (!broker.is_object())
                 continue;
             const int32_t nodeId = broker.value("nodeid", -1);
-            if (nodeId < 0)
-                continue;  // bootstrap entries
+            // Bootstrap entries have no id; the coordinator entry is a
+            // second, logical view of a broker listed under its own name.
+            if (nodeId < 0 || broker.value("source", "") == "logical" || name.rfind("GroupCoordinator", 0) == 0)
+                continue;
             BrokerView view;
             view.name = broker.value("name", name);
             view.state = broker.value("state", "");
