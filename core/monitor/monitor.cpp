@@ -48,6 +48,7 @@ Monitor::Monitor(config::PipelineConfig config, MonitorOptions options)
     ingest::SourceOptions sourceOptions;
     sourceOptions.fromMs = m_fromMs;
     sourceOptions.log = m_options.log;
+    sourceOptions.metadataRefreshMs = m_options.metadataRefreshMs;
     m_source = std::make_unique<ingest::KafkaSource>(m_config, std::move(sourceOptions), m_queue);
 }
 
