@@ -160,7 +160,7 @@ void Monitor::log(const std::string& line) const
 
 void Monitor::apply(ingest::IngestBatch& batch)
 {
-    applyBatch(*m_engine, batch, m_config, m_rejectedSamples);
+    applyBatch(*m_engine, batch, m_config, m_rejectedSamples, wallMs());
 }
 
 void Monitor::publish(int64_t nowMs)
