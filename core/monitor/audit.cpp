@@ -171,6 +171,20 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     report.health = final.health;
     report.readPerStage = final.eventsPerStage;
     report.readPerStage.resize(config.stages.size(), 0);
+    // The audit read every stage to the end it set itself (the high
+    // watermarks at start), so "catching up" to the live end does not
+    // apply: a stage is ok or no_data (blind ones stopped the audit above).
+    report.health.resize(config.stages.size());
+    for (size_t stage_idx = 0; stage_idx < config.stages.size(); ++stage_idx) {
+        StageHealth& health = report.health[stage_idx];
+        if (health.state == StageHealthState::Blind)
+            continue;
+        std::string topics;
+        for (const auto& topic : config.stages[stage_idx].topics)
+            topics += (topics.empty() ? "" : ", ") + topic;
+        health.state = report.readPerStage[stage_idx] == 0 ? StageHealthState::NoData : StageHealthState::Ok;
+        health.why = health.state == StageHealthState::NoData ? "no record in range on " + topics : std::string();
+    }
     summarizeInto(report, engine, lost);
     outcome.ok = true;
     return outcome;
