@@ -1,10 +1,13 @@
 // RecordExtractor: every way a message can be good or bad, without a broker.
 #include "core/engine/record_id.hpp"
 #include "core/ingest/record_extractor.hpp"
+#include "reference_extractor.hpp"
 
 #include <librdkafka/rdkafka.h>
 
 #include <QtTest>
+
+#include <random>
 
 using namespace slatrack;
 using ingest::ExtractResult;
@@ -283,6 +286,9 @@ private slots:
         bad("code point above U+10FFFF", "{\"id\":\"r1\",\"x\":\"\xf4\x90\x80\x80\"}", RejectReason::NotJson);
         bad("invalid UTF-8 in a key", "{\"\xff\":1,\"id\":\"r1\"}", RejectReason::NotJson);
         bad("partial byte order mark", "\xef\xbb{\"id\":\"r1\"}", RejectReason::NotJson);
+        // nlohmann threw out_of_range here, which escaped the old extractor.
+        bad("number overflow elsewhere", R"({"id":"r1","x":1e400})", RejectReason::NotJson);
+        bad("number overflow in the time", R"({"id":"r1","ts":-1e400})", RejectReason::NotJson);
         bad("root array", R"([{"id":"r1"}])", RejectReason::NotJson);
         bad("root string", R"("r1")", RejectReason::NotJson);
         bad("root number", "17", RejectReason::NotJson);
@@ -486,6 +492,85 @@ private slots:
             QCOMPARE(QByteArray(result.id.text.data(), qsizetype(result.id.text.size())), expected);
         else
             QCOMPARE(engine::rejectReasonName(result.reason), engine::rejectReasonName(RejectReason::MissingId));
+    }
+
+    // Differential: values derived from realistic ones by truncation and by
+    // replacing, inserting and deleting bytes, each given to this extractor
+    // and to the nlohmann one it replaced (reference_extractor.hpp), under
+    // several stage configs: the same verdict, reason, ID and time.
+    void sameVerdictsAsTheNlohmannExtractor()
+    {
+        const std::vector<std::string> seeds = {
+            R"({"id":"0x5d684054fc3540a0","ts":1763699990000,"kind":"order","pad":"xxxxxxxxxxxxxxxxxxxx"})",
+            R"({"order":{"id":"A-17","ts":"2025-11-21T04:39:50.250Z","items":[1,2.5,-3e2,true,null]},"ts":1763699990.5})",
+            R"( {"id" : 6730700376857985184 , "ts" : "1763699990000", "a" : [ {}, [], "" ] } )",
+            "{\"id\":\"\\u0041\\\"\\\\\\/\\b\\f\\n\\r\\t\\ud83d\\ude00\",\"ts\":1763699990000123,\"id\":\"r2\"}",
+            R"({"ts":18446744073709551615,"id":-9223372036854775808,"x":123456789012345678901234567890})",
+            "{\"id\":\"\xc3\xa9\xe2\x82\xac\",\"ts\":1763699990000,\"\xf0\x9f\x98\x80\":0.1e-5}",
+            R"({"order":{"id":"a"},"order":{"id":"b","ts":"2025-11-21t06:39:50+02:00"},"ts":1763699990})",
+        };
+        struct Config {
+            config::IdSource id;
+            config::TimeSource time;
+            config::IdFormat format;
+        };
+        const std::vector<Config> configs = {
+            {fromJson("/id"), jsonTime("/ts", config::TimeFormat::EpochMillis), config::IdFormat::Opaque},
+            {fromJson("/id"), jsonTime("/ts", config::TimeFormat::EpochMillis), config::IdFormat::Composite},
+            {fromJson("/order/id"), jsonTime("/order/ts", config::TimeFormat::Rfc3339), config::IdFormat::Opaque},
+            {fromJson("/id"), jsonTime("/ts", config::TimeFormat::EpochMicros), config::IdFormat::Opaque},
+            {fromJson("/order/id"), jsonTime("/ts", config::TimeFormat::EpochSeconds), config::IdFormat::Opaque},
+            {fromJson("/a/0"), kafkaTime(), config::IdFormat::Opaque},
+            {fromKey(), jsonTime("/ts", config::TimeFormat::EpochMillis), config::IdFormat::Opaque},
+        };
+        // Bytes that change JSON's meaning, plus some that break UTF-8.
+        const std::string alphabet = std::string("{}[]\":,\\ 0123456789.eE+-tfnulrsa/ux") + "\x00\x01\x1f\x7f\x80\xbf\xc3\xe2\xed\xf0\xff";
+        std::mt19937_64 random(20261201);
+        auto pick = [&](size_t bound) { return static_cast<size_t>(random() % bound); };
+        std::vector<std::string> values;
+        for (const std::string& seed : seeds) {
+            for (size_t length = 0; length <= seed.size(); ++length)
+                values.push_back(seed.substr(0, length));
+            for (int mutation = 0; mutation < 400; ++mutation) {
+                std::string value = seed;
+                const int edits = 1 + static_cast<int>(pick(3));
+                for (int edit = 0; edit < edits && !value.empty(); ++edit) {
+                    const size_t at = pick(value.size());
+                    const char byte = alphabet[pick(alphabet.size())];
+                    switch (pick(3)) {
+                    case 0: value[at] = byte; break;
+                    case 1: value.insert(value.begin() + static_cast<std::ptrdiff_t>(at), byte); break;
+                    default: value.erase(at, 1); break;
+                    }
+                }
+                values.push_back(value);
+            }
+        }
+        size_t accepted = 0;
+        for (const Config& config : configs) {
+            const config::StageConfig stageConfig = stage(config.id, config.time);
+            const RecordExtractor extractor(stageConfig, config.format);
+            for (const std::string& value : values) {
+                ingest::TextArena arena, referenceArena;
+                const RawMessage raw = message("0x5d684054fc3540a0", value);
+                const ExtractResult got = extractor.extract(raw, kNow, arena);
+                const ExtractResult want = ingest::reference::extract(stageConfig, config.format, {}, raw, kNow, referenceArena);
+                const std::string where = "value " + ingest::reference::quotedSample(value) + " (" + std::to_string(value.size()) + " bytes): got " +
+                                          (got.ok ? "ok" : engine::rejectReasonName(got.reason)) + " (" + got.detail + "), the nlohmann extractor " +
+                                          (want.ok ? "ok" : engine::rejectReasonName(want.reason)) + " (" + want.detail + ")";
+                QVERIFY2(got.ok == want.ok, where.c_str());
+                if (!got.ok) {
+                    QVERIFY2(got.reason == want.reason, where.c_str());
+                    continue;
+                }
+                QVERIFY2(got.id.key == want.id.key && got.id.text == want.id.text && got.timeMs == want.timeMs, where.c_str());
+                ++accepted;
+            }
+        }
+        // The mutations must reach both sides of the verdict for the
+        // comparison to mean anything.
+        QVERIFY2(accepted > 500, std::to_string(accepted).c_str());
+        QVERIFY2(values.size() * configs.size() - accepted > 5000, std::to_string(accepted).c_str());
     }
 
     void arenaKeepsTextValidAcrossChunks()
