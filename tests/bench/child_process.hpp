@@ -25,6 +25,7 @@ struct ChildRun {
     double seconds = 0;
     int exitCode = -1;          // -1: did not start
     long peakRssKb = 0;         // ru_maxrss of the command itself
+    double cpuSeconds = 0;      // its user + system time
     std::string out;            // stdout, unless sent to /dev/null
     std::string err;            // stderr
 };
@@ -80,7 +81,7 @@ inline ChildRun runChild(const std::string& measurer, const std::vector<std::str
         run.out = readWhole(outPath);
         run.err = readWhole(errPath);
         std::istringstream result(readWhole(rssPath));
-        if (!(result >> run.peakRssKb >> run.exitCode)) {
+        if (!(result >> run.peakRssKb >> run.exitCode >> run.cpuSeconds)) {
             run.exitCode = -1;
             run.err += "\n(" + measurer + " reported no result: " + argv[0] + " did not run)";
         }

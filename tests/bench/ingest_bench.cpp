@@ -176,13 +176,15 @@ const std::vector<Path> kPaths = {
     {"header", {{"from", "header"}, {"name", kIdHeader}}, nullptr},
 };
 
-std::string writeConfig(const Path& path, const std::string& brokers)
+std::string writeConfig(const Path& path, const std::string& brokers, const std::vector<std::pair<std::string, std::string>>& extraProperties)
 {
     char configPath[] = "/tmp/slatrack-bench-ingest-XXXXXX.json";
     const int fd = mkstemps(configPath, 5);
     close(fd);
     nlohmann::json properties = nlohmann::json::object();
     for (const auto& [name, value] : kSharedSettings)
+        properties[name] = value;
+    for (const auto& [name, value] : extraProperties)
         properties[name] = value;
     nlohmann::json stages = nlohmann::json::array();
     for (const char* topic : kTopics) {
@@ -208,6 +210,7 @@ struct Series {
     std::vector<double> rates;      // consumed / seconds, per run
     std::vector<double> seconds;
     std::vector<double> rssMb;
+    std::vector<double> cpuSeconds;
     std::vector<int64_t> consumed;
     int worstExit = 0;
     nlohmann::json lastReport;      // slatrack only
@@ -218,6 +221,7 @@ struct Series {
         seconds.push_back(run.seconds);
         rates.push_back(run.seconds > 0 ? static_cast<double>(consumedRecords) / run.seconds : 0);
         rssMb.push_back(static_cast<double>(run.peakRssKb) / 1024.0);
+        cpuSeconds.push_back(run.cpuSeconds);
         consumed.push_back(consumedRecords);
         if (run.exitCode != 0 && worstExit == 0) {
             worstExit = run.exitCode;
@@ -230,6 +234,7 @@ struct Series {
         nlohmann::json out = {
             {"median_seconds", median(seconds)},
             {"msgs_per_s", static_cast<int64_t>(median(rates))},
+            {"cpu_seconds_median", median(cpuSeconds)},
             {"peak_rss_mb_median", median(rssMb)},
             {"peak_rss_mb_max", rssMb.empty() ? 0.0 : *std::max_element(rssMb.begin(), rssMb.end())},
             {"consumed_each_round", consumed},
@@ -265,6 +270,7 @@ int runIngestBench(int argc, char* argv[])
     int rounds = 5;
     std::vector<Path> paths = kPaths;
     std::string slatrack = SLATRACK_BINARY;
+    std::vector<std::pair<std::string, std::string>> extraProperties;  // --property: slatrack only
     for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
         const std::string arg = argv[arg_idx];
         if (arg == "--records" && arg_idx + 1 < argc) {
@@ -275,6 +281,14 @@ int runIngestBench(int argc, char* argv[])
             rounds = static_cast<int>(parseCount(argv[++arg_idx]));
         } else if (arg == "--slatrack" && arg_idx + 1 < argc) {
             slatrack = argv[++arg_idx];  // e.g. an older build, for before/after
+        } else if (arg == "--property" && arg_idx + 1 < argc) {
+            const std::string property = argv[++arg_idx];
+            const size_t equals = property.find('=');
+            if (equals == std::string::npos || equals == 0) {
+                std::fprintf(stderr, "slatrack-bench ingest: --property takes name=value, got \"%s\"\n", property.c_str());
+                return 2;
+            }
+            extraProperties.emplace_back(property.substr(0, equals), property.substr(equals + 1));
         } else if (arg == "--paths" && arg_idx + 1 < argc) {
             const std::string wanted = std::string(",") + argv[++arg_idx] + ",";
             paths.clear();
@@ -308,7 +322,7 @@ int runIngestBench(int argc, char* argv[])
 
     std::vector<std::string> configs;
     for (const Path& path : paths)
-        configs.push_back(writeConfig(path, broker.bootstrapServers()));
+        configs.push_back(writeConfig(path, broker.bootstrapServers(), extraProperties));
     std::vector<std::string> kcatSettings;
     for (const auto& settings : {kSharedSettings, kKcatOnlySettings})
         for (const auto& [name, value] : settings) {
@@ -340,6 +354,7 @@ int runIngestBench(int argc, char* argv[])
             const ChildRun run = runChild(SLATRACK_PEAK_RSS_HELPER, command, true);
             both.seconds += run.seconds;
             both.peakRssKb = std::max(both.peakRssKb, run.peakRssKb);
+            both.cpuSeconds += run.cpuSeconds;
             if (run.exitCode != 0) {
                 both.exitCode = run.exitCode;
                 both.err = run.err;
@@ -368,6 +383,9 @@ int runIngestBench(int argc, char* argv[])
         settings[name] = value;
     for (const auto& [name, value] : kKcatOnlySettings)
         kcatOnly[name] = value;
+    nlohmann::json slatrackOnly = nlohmann::json::object();
+    for (const auto& [name, value] : extraProperties)
+        slatrackOnly[name] = value;
     const nlohmann::json result = {
         {"bench", "ingest"},
         {"records_per_topic", records},
@@ -376,6 +394,7 @@ int runIngestBench(int argc, char* argv[])
         {"produce_seconds", produceSeconds},
         {"consumer_settings_both", settings},
         {"consumer_settings_kcat_only", kcatOnly},
+        {"consumer_settings_slatrack_only", slatrackOnly},
         {"rounds", rounds},
         {"slatrack_binary", slatrack},
         {"load_average_before", loadBefore},

@@ -14,7 +14,8 @@ namespace slatrack::bench {
 // figures if kcat is missing, 1 if a run failed.
 // Options: --records N (per topic, default 500,000), --partitions N (64),
 // --rounds N (5), --paths key,json,header (all), --slatrack PATH (the
-// binary to audit with; default the one built beside this bench).
+// binary to audit with; default the one built beside this bench),
+// --property name=value (added to slatrack's kafka.properties, repeatable).
 int runIngestBench(int argc, char* argv[]);
 
 } // namespace slatrack::bench

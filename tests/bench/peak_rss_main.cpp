@@ -1,7 +1,8 @@
 // slatrack-bench-peak-rss RESULT_FILE COMMAND [ARGS...]
 //
 // Runs COMMAND (stdin/stdout/stderr inherited), waits for it and writes
-// "<peak RSS in KiB> <exit code>" to RESULT_FILE; exits with its exit code.
+// "<peak RSS in KiB> <exit code> <CPU seconds>" to RESULT_FILE (CPU: user +
+// system); exits with its exit code.
 //
 // Why a separate tiny program: Linux charges a child, at exec, the peak RSS
 // of the memory image it was forked from (exec_mmap records the old mm's
@@ -40,7 +41,8 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "slatrack-bench-peak-rss: cannot write %s\n", argv[1]);
         return 125;
     }
-    std::fprintf(result, "%ld %d\n", usage.ru_maxrss, exitCode);
+    const double cpuSeconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    std::fprintf(result, "%ld %d %.3f\n", usage.ru_maxrss, exitCode, cpuSeconds);
     std::fclose(result);
     return exitCode;
 }
