@@ -31,14 +31,26 @@ constexpr size_t kMaxSamplesPerBatch = 4;
 constexpr int64_t kRestartBackoffMs = 1000;
 
 // Defaults tuned for a monitor; the config's kafka.properties override them.
-// queued.min.messages: librdkafka 2.0's default (100k) caps a consumer near
-// 260k msgs/s; 1M lets it run at the broker's pace (measured, issue #3).
+// The prefetch is a byte budget for the whole consumer, not a message count:
+// with one consumer queue (partitions forwarded to it) librdkafka applies
+// these to that queue. A slower extraction or engine then holds at most
+// ~8 MB of payload (about 25-40 MB of librdkafka's memory for ~100-byte
+// messages, measured) plus one fetch response of at most 1 MB, instead of
+// growing with the backlog (1M queued messages made 364 MB, issue #9).
+// queued.min.messages is only a backstop for tiny messages, where the
+// per-message overhead (~300 B) and not the payload is the memory. Smaller
+// budgets stall: librdkafka 2.0's fetcher, once the queue is over a
+// threshold, sleeps up to 1 s before looking again (fetch.queue.backoff.ms
+// only arrived in 2.1), so the queue must hold more than the consumer eats
+// between two looks.
 const std::pair<const char*, const char*> kConsumerDefaults[] = {
     {"enable.auto.commit", "false"},
     {"enable.auto.offset.store", "false"},
     {"enable.partition.eof", "true"},
     {"auto.offset.reset", "earliest"},
-    {"queued.min.messages", "1000000"},
+    {"queued.max.messages.kbytes", "8192"},
+    {"fetch.max.bytes", "1048576"},
+    {"queued.min.messages", "200000"},
     {"fetch.wait.max.ms", "100"},
     {"statistics.interval.ms", "1000"},
     {"reconnect.backoff.max.ms", "2000"},
