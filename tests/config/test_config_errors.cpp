@@ -330,6 +330,12 @@ void TestConfigErrors::reportsSyntaxErrorsWithLineAndColumn_data()
                                      << QByteArray("unexpected number literal; expected ':'");
     QTest::newRow("unterminated comment") << QByteArray("{} /* open") << 1 << 11
                                           << QByteArray("invalid comment");
+    // nlohmann throws out_of_range (not parse_error) for these; found by
+    // fuzz_config (fuzz/regressions/config/), it used to escape parseConfig.
+    QTest::newRow("number beyond a double") << QByteArray("{\n  \"window\": 1e400\n}") << 2 << 13
+                                            << QByteArray("invalid JSON: a number too large to represent");
+    QTest::newRow("huge mantissa and exponent") << QByteArray("[\n 33333333333333333333333333333e33333:3]") << 2 << 2
+                                                << QByteArray("a number too large to represent");
 }
 
 void TestConfigErrors::reportsSyntaxErrorsWithLineAndColumn()
