@@ -9,28 +9,26 @@
 // takeLost, and possibly a final finishAt.
 //
 // Invariants checked after every call, all from the public API:
-//  - every incoming (stage 0) first sighting ends as exactly one of open,
-//    matched or lost: seen[0] - duplicates[0] - lateIncoming[0]
-//    == open + matched + sum(lost);
-//  - early records: each is still early, became open, or ended orphan /
-//    before scope, so sum(early) - (early + orphans + beforeScope) is
-//    between 0 and the number of incoming sightings;
+//  - accounting closes: every incoming (stage 0) sighting is a duplicate, a
+//    late incoming, stale, a collision, a late match of a cap-evicted early
+//    record, or it starts a record (new or early turned open); every started
+//    record is open, matched or lost; every early record is still early,
+//    turned open, or ended orphan / before scope / lost to the cap;
 //  - no ID in two states at once: lookup() of every ID of the alphabet,
 //    openRecords() and the gauges agree (open, stuck, early counts; each
 //    open record listed once, with the state lookup reports);
-//  - stuck gauges equal a full scan (oldestStuck over all records, per
-//    awaiting stage); right after a sweep the per-stage open/early gauges
-//    equal a full scan too;
-//  - an ingested ID is never unknown afterwards; seen counts exactly the
-//    events of each stage;
+//  - stuck gauges equal a full scan (oldestStuck and stuckPage over all
+//    records, per awaiting stage); right after a sweep the per-stage
+//    open/early gauges equal a full scan too;
+//  - an accepted ID is never unknown afterwards (unless its outcome is
+//    older than the dedup horizon), a matched one is never matched again;
+//  - future_time: an event further ahead of the wall clock than
+//    maxClockSkewMs is rejected, not seen, and never moves the stream time;
 //  - takeLost() returns exactly as many records as the lost counters grew,
 //    overflow ones as lostOverflow grew, each awaiting a real stage;
 //  - end-to-end latencies are recorded once per matched or late-after-lost
-//    record.
-//
-// API note: written against JoinEngine::ingest(std::span<const Event>). The
-// engine gains a wall-clock argument (ingest(events, wallNowMs)); ingestBatch
-// below is the one call site to change.
+//    record; invalid calls (a stage the pipeline lacks) are counted, not
+//    crashed on.
 
 #include "fuzz/fuzz_input.hpp"
 
@@ -98,7 +96,10 @@ public:
             } else if (op < 12) {
                 advance();
             } else if (op == 12) {
-                m_engine.setCaughtUp(stage(), static_cast<uint16_t>(m_input.pick(4)), (m_input.byte() & 1) != 0);
+                // One stage past the pipeline's now and then: counted, not a crash.
+                const int target = static_cast<int>(m_input.pick(static_cast<unsigned>(m_config.stageCount) + 1));
+                m_invalidExpected += target == m_config.stageCount ? 1 : 0;
+                m_engine.setCaughtUp(target, static_cast<uint16_t>(m_input.pick(4)), (m_input.byte() & 1) != 0);
             } else if (op == 13) {
                 const auto reason = static_cast<engine::RejectReason>(m_input.pick(static_cast<unsigned>(engine::RejectReason::Count)));
                 const uint64_t before = m_engine.totals()[0].seen;
@@ -112,6 +113,7 @@ public:
                 if (kTrace)
                     std::fprintf(stderr, "finishAt start%+lld ms\n", static_cast<long long>(endMs - kStartMs));
                 m_engine.finishAt(endMs);
+                noteDedupClock();
                 checkAll(true);
                 checkLost();
                 return;
@@ -136,7 +138,9 @@ private:
     // ingestion lets through), far behind (a year, the most it lets through).
     int64_t eventTime()
     {
-        switch (m_input.pick(16)) {
+        switch (m_input.pick(18)) {
+        case 16: return m_nowMs + m_config.maxClockSkewMs;      // the last accepted ms
+        case 17: return m_nowMs + m_config.maxClockSkewMs + 1;  // the first refused
         case 12: return m_nowMs - static_cast<int64_t>(m_input.integer<uint16_t>()) * 1000;
         case 13: return m_nowMs + 12 * kHourMs;
         case 14: return m_nowMs - 366 * kDayMs;
@@ -145,7 +149,23 @@ private:
         }
     }
 
-    void ingestBatch(const std::vector<engine::Event>& events) { m_engine.ingest(events); }
+    void ingestBatch(const std::vector<engine::Event>& events) { m_engine.ingest(events, m_nowMs); }
+
+    int64_t horizonMs() const { return m_config.dedupHorizonMs > 0 ? m_config.dedupHorizonMs : m_config.windowMs; }
+
+    // The dedup set's clock: the slowest stage's watermark, moved (never
+    // back) by advance() and finishAt() only.
+    void noteDedupClock()
+    {
+        int64_t slowest = std::numeric_limits<int64_t>::max();
+        for (const engine::StageGauges& stage : m_engine.gauges().stages)
+            if (stage.watermarkMs != engine::kNoTime)
+                slowest = std::min(slowest, stage.watermarkMs);
+        if (slowest != std::numeric_limits<int64_t>::max())
+            m_dedupClockMs = std::max(m_dedupClockMs, slowest);
+    }
+
+    bool refused(const engine::Event& event) const { return event.eventTimeMs > m_nowMs + m_config.maxClockSkewMs; }
 
     void ingestSome()
     {
@@ -166,35 +186,75 @@ private:
                              static_cast<long long>(events[event_idx].eventTimeMs - m_nowMs), events[event_idx].partition,
                              event_idx + 1 < events.size() ? " (batch)" : "");
         }
+        // A single event can be followed through its transition.
+        const bool single = events.size() == 1;
+        const RecordState stateBefore = single ? m_engine.lookup(events[0].id).state : RecordState::Unknown;
         const std::vector<StageCounters> before = m_engine.totals();
         ingestBatch(events);
         const std::vector<StageCounters>& after = m_engine.totals();
+        const auto futureIdx = static_cast<size_t>(engine::RejectReason::FutureTime);
         for (int stage_idx = 0; stage_idx < m_config.stageCount; ++stage_idx) {
-            const auto expected = static_cast<uint64_t>(std::count_if(events.begin(), events.end(), [stage_idx](const engine::Event& event) {
-                return event.stage == stage_idx;
-            }));
-            FUZZ_ASSERT(after[stage_idx].seen - before[stage_idx].seen == expected, "stage %d: seen grew by %llu for %llu events",
+            uint64_t accepted = 0, refusedCount = 0;
+            for (const engine::Event& event : events) {
+                if (event.stage == stage_idx)
+                    (refused(event) ? refusedCount : accepted) += 1;
+            }
+            FUZZ_ASSERT(after[stage_idx].seen - before[stage_idx].seen == accepted, "stage %d: seen grew by %llu for %llu accepted events",
                         stage_idx, static_cast<unsigned long long>(after[stage_idx].seen - before[stage_idx].seen),
-                        static_cast<unsigned long long>(expected));
+                        static_cast<unsigned long long>(accepted));
+            FUZZ_ASSERT(after[stage_idx].rejected[futureIdx] - before[stage_idx].rejected[futureIdx] == refusedCount,
+                        "stage %d: future_time grew by %llu for %llu events beyond the skew", stage_idx,
+                        static_cast<unsigned long long>(after[stage_idx].rejected[futureIdx] - before[stage_idx].rejected[futureIdx]),
+                        static_cast<unsigned long long>(refusedCount));
         }
-        // Known afterwards, unless its outcome was recorded already expired:
-        // the done set forgets outcomes older than the dedup horizon behind
-        // the stream time (second precision). Today one event 12 h ahead
-        // moves the stream time, so everything completed after it expires at
-        // once (issue 8, observation 1): the engine's future_time rule fixes
-        // that, and this exemption then only covers genuinely old records.
         const int64_t streamMs = m_engine.gauges().streamTimeMs;
-        const int64_t horizonMs = m_config.dedupHorizonMs > 0 ? m_config.dedupHorizonMs : m_config.windowMs;
+        FUZZ_ASSERT(streamMs == engine::kNoTime || streamMs <= m_nowMs + m_config.maxClockSkewMs,
+                    "stream time %+lld ms ahead of the wall clock, past the %lld ms skew", static_cast<long long>(streamMs - m_nowMs),
+                    static_cast<long long>(m_config.maxClockSkewMs));
+        for (const engine::StageGauges& stage : m_engine.gauges().stages) {
+            FUZZ_ASSERT(stage.watermarkMs == engine::kNoTime || stage.watermarkMs <= m_nowMs + m_config.maxClockSkewMs,
+                        "a watermark %+lld ms ahead of the wall clock, past the skew", static_cast<long long>(stage.watermarkMs - m_nowMs));
+        }
+        const size_t last = static_cast<size_t>(m_config.stageCount - 1);
+        if (single && stateBefore == RecordState::Unknown && !refused(events[0])) {
+            // DESIGN.md: an unknown record older than the dedup horizon behind
+            // the dedup clock may be a forgotten redelivery: stale, neither
+            // opened nor matched. Anything younger is opened.
+            const engine::Event& event = events[0];
+            const bool stale = event.eventTimeMs < m_dedupClockMs - horizonMs();
+            const uint64_t staleGrew = after[event.stage].stale - before[event.stage].stale;
+            FUZZ_ASSERT(staleGrew == (stale ? 1u : 0u), "ID %d at %+lld ms from the dedup clock: stale grew by %llu", ids[0],
+                        static_cast<long long>(event.eventTimeMs - m_dedupClockMs), static_cast<unsigned long long>(staleGrew));
+            const RecordState stateAfter = m_engine.lookup(event.id).state;
+            FUZZ_ASSERT(stale == (stateAfter == RecordState::Unknown), "ID %d %s stale but is %s afterwards", ids[0], stale ? "is" : "is not",
+                        engine::recordStateName(stateAfter));
+        }
+        if (single && stateBefore == RecordState::Matched) {
+            FUZZ_ASSERT(after[last].matched == before[last].matched && after[last].lateAfterLost == before[last].lateAfterLost,
+                        "ID %d matched again (stage %d)", ids[0], events[0].stage);
+        }
+
+        // Known afterwards, unless its outcome was recorded already expired
+        // or it was stale: the dedup set forgets outcomes older than the
+        // horizon behind its clock (the slowest watermark; second precision). Before the future_time rule one
+        // event 12 h ahead moved that clock and everything completed after
+        // it expired at once (issue 8, observation 1; the seed
+        // future-processed-expires-dedup is that input).
+        const int64_t horizonMs = this->horizonMs();
         // An outcome's time may be any of the record's event times (its
         // completion, its t0), so the oldest time the ID was ever sent with
         // decides; a processed time a year behind its incoming one completes
         // the record with an outcome that expires at once.
         for (size_t event_idx = 0; event_idx < events.size(); ++event_idx) {
             const int id_idx = ids[event_idx];
-            m_oldestMs[id_idx] = std::min(m_oldestMs[id_idx], events[event_idx].eventTimeMs);
+            if (!refused(events[event_idx]))
+                m_oldestMs[id_idx] = std::min(m_oldestMs[id_idx], events[event_idx].eventTimeMs);
         }
-        for (const int id_idx : ids) {
-            const bool mayHaveExpired = m_oldestMs[id_idx] + horizonMs < streamMs + 1000;
+        for (size_t event_idx = 0; event_idx < events.size(); ++event_idx) {
+            const int id_idx = ids[event_idx];
+            if (refused(events[event_idx]))
+                continue;
+            const bool mayHaveExpired = m_oldestMs[id_idx] + horizonMs < m_dedupClockMs + 1000;
             FUZZ_ASSERT(mayHaveExpired || m_engine.lookup(idOf(id_idx)).state != RecordState::Unknown,
                         "ID %d unknown right after it was ingested", id_idx);
         }
@@ -213,6 +273,7 @@ private:
         if (kTrace)
             std::fprintf(stderr, "advance now=start%+lld ms%s\n", static_cast<long long>(m_nowMs - kStartMs), force ? " force" : "");
         m_engine.advance(m_nowMs, force);
+        noteDedupClock();
         if (force)
             checkAll(true);
     }
@@ -227,7 +288,10 @@ private:
                     static_cast<unsigned long long>(lost - m_lostTaken));
         uint64_t takenOverflow = 0;
         for (const engine::LostRecord& record : taken) {
-            FUZZ_ASSERT(record.awaitingStage == record.lastStage + 1 && record.awaitingStage >= 1 && record.awaitingStage < m_config.stageCount,
+            // Early records pushed out by the cap await their incoming (stage 0).
+            const bool earlyOverflow = record.awaitingStage == 0 && record.reason == engine::LostReason::Overflow && record.lastStage >= 1;
+            FUZZ_ASSERT(earlyOverflow || (record.awaitingStage == record.lastStage + 1 && record.awaitingStage >= 1 &&
+                                          record.awaitingStage < m_config.stageCount),
                         "lost record awaiting stage %d after stage %d", record.awaitingStage, record.lastStage);
             FUZZ_ASSERT(!record.id.empty(), "lost record without an ID");
             takenOverflow += record.reason == engine::LostReason::Overflow ? 1 : 0;
@@ -244,21 +308,34 @@ private:
         const engine::Gauges gauges = m_engine.gauges();
         const size_t last = static_cast<size_t>(m_config.stageCount - 1);
 
-        // Incoming sightings: open, matched or lost, exactly once each.
-        const uint64_t started = totals[0].seen - totals[0].duplicates - totals[0].lateIncoming;
-        const uint64_t ended = gauges.open + totals[last].matched + sum(totals, &StageCounters::lost);
-        FUZZ_ASSERT(started == ended, "incoming sightings %llu != open %llu + matched %llu + lost %llu",
+        // Started records (seen on stage 0, new or early turned open) are
+        // open, matched or lost awaiting a stage >= 1, exactly once each.
+        uint64_t lostAfterIncoming = 0;
+        for (size_t stage_idx = 1; stage_idx <= last; ++stage_idx)
+            lostAfterIncoming += totals[stage_idx].lost;
+        const uint64_t started = gauges.open + totals[last].matched + lostAfterIncoming;
+        FUZZ_ASSERT(totals[0].early == 0 && totals[0].outOfOrder == 0 && totals[0].lateHop == 0, "stage 0 counted early, out of order or late hop");
+        // Stage 0 sightings that started nothing: what is left is the late
+        // matches of cap-evicted early records, counted lateAfterLost.
+        const uint64_t notStarting = totals[0].duplicates + totals[0].lateIncoming + totals[0].stale + totals[0].idCollisions;
+        FUZZ_ASSERT(totals[0].seen >= notStarting + started && totals[0].seen - notStarting - started <= totals[last].lateAfterLost,
+                    "stage 0: seen %llu, not starting %llu, started %llu (open %llu + matched %llu + lost %llu), late after lost %llu",
+                    static_cast<unsigned long long>(totals[0].seen), static_cast<unsigned long long>(notStarting),
                     static_cast<unsigned long long>(started), static_cast<unsigned long long>(gauges.open),
-                    static_cast<unsigned long long>(totals[last].matched),
-                    static_cast<unsigned long long>(sum(totals, &StageCounters::lost)));
-        FUZZ_ASSERT(totals[0].early == 0 && totals[0].outOfOrder == 0, "stage 0 counted early or out of order");
+                    static_cast<unsigned long long>(totals[last].matched), static_cast<unsigned long long>(lostAfterIncoming),
+                    static_cast<unsigned long long>(totals[last].lateAfterLost));
 
-        // Early records: still early, became open, or ended orphan/before scope.
+        // Early records: still early, turned open (at most one per started
+        // record), or ended orphan, before scope, or lost to the cap (stage 0).
         const uint64_t earlySeen = sum(totals, &StageCounters::early);
-        const uint64_t earlyEnded = gauges.early + sum(totals, &StageCounters::orphans) + sum(totals, &StageCounters::beforeScope);
-        FUZZ_ASSERT(earlySeen >= earlyEnded && earlySeen - earlyEnded <= started, "early %llu, still early or ended %llu, incoming %llu",
+        const uint64_t earlyEnded = gauges.early + sum(totals, &StageCounters::orphans) + sum(totals, &StageCounters::beforeScope) + totals[0].lost;
+        FUZZ_ASSERT(earlySeen >= earlyEnded && earlySeen - earlyEnded <= started, "early %llu, still early or ended %llu, started %llu",
                     static_cast<unsigned long long>(earlySeen), static_cast<unsigned long long>(earlyEnded),
                     static_cast<unsigned long long>(started));
+        FUZZ_ASSERT(totals[0].lostOverflow == totals[0].lost, "stage 0 lost %llu, of which overflow %llu: only the cap loses early records",
+                    static_cast<unsigned long long>(totals[0].lost), static_cast<unsigned long long>(totals[0].lostOverflow));
+        FUZZ_ASSERT(m_engine.invalidInputs() == m_invalidExpected, "invalid inputs %llu, expected %llu",
+                    static_cast<unsigned long long>(m_engine.invalidInputs()), static_cast<unsigned long long>(m_invalidExpected));
 
         const uint64_t latencies = m_engine.totalEndToEnd().count();
         FUZZ_ASSERT(latencies == totals[last].matched + totals[last].lateAfterLost, "%llu end-to-end latencies for %llu matched + %llu late",
@@ -286,8 +363,22 @@ private:
                     static_cast<unsigned long long>(gauges.open), static_cast<unsigned long long>(gauges.stuck),
                     static_cast<unsigned long long>(gauges.early));
 
-        FUZZ_ASSERT(m_engine.oldestStuck(kAll).size() == gauges.stuck, "oldestStuck lists %zu, gauges say %llu stuck",
-                    m_engine.oldestStuck(kAll).size(), static_cast<unsigned long long>(gauges.stuck));
+        const std::vector<engine::StuckRecord> stuck = m_engine.oldestStuck(kAll);
+        FUZZ_ASSERT(stuck.size() == gauges.stuck, "oldestStuck lists %zu, gauges say %llu stuck", stuck.size(),
+                    static_cast<unsigned long long>(gauges.stuck));
+        // Keyset paging in pages of 3 visits the same records in the same order.
+        size_t paged = 0;
+        for (std::optional<engine::StuckCursor> cursor;;) {
+            const std::vector<engine::StuckRecord> page = m_engine.stuckPage(engine::StuckQuery{3, std::nullopt, cursor});
+            for (const engine::StuckRecord& record : page) {
+                FUZZ_ASSERT(paged < stuck.size() && stuck[paged].key == record.key, "stuck page entry %zu differs from oldestStuck", paged);
+                ++paged;
+            }
+            if (page.size() < 3)
+                break;
+            cursor = engine::StuckCursor{page.back().t0Ms, page.back().key};
+        }
+        FUZZ_ASSERT(paged == stuck.size(), "paging visited %zu of %zu stuck records", paged, stuck.size());
         uint64_t openAwaitingSum = 0, earlyHereSum = 0;
         for (int stage_idx = 0; stage_idx < m_config.stageCount; ++stage_idx) {
             const engine::StageGauges& stage = gauges.stages[static_cast<size_t>(stage_idx)];
@@ -322,6 +413,8 @@ private:
     int64_t m_offset = 0;
     uint64_t m_lostTaken = 0;
     uint64_t m_overflowTaken = 0;
+    uint64_t m_invalidExpected = 0;
+    int64_t m_dedupClockMs = std::numeric_limits<int64_t>::min() / 2;
 };
 
 engine::EngineConfig configFrom(slatrack::fuzz::FuzzInput& input)
@@ -334,6 +427,8 @@ engine::EngineConfig configFrom(slatrack::fuzz::FuzzInput& input)
     config.maxOpenRecords = 16 + input.pick(16);
     config.dedupHorizonMs = input.pick(4) == 0 ? 0 : 1000 * (1 + static_cast<int64_t>(input.pick(240)));
     config.sweepIntervalMs = input.pick(2) == 0 ? 0 : 250;
+    constexpr int64_t kSkews[] = {1000, 5 * 60 * 1000, 3600 * 1000};
+    config.maxClockSkewMs = kSkews[input.pick(3)];
     return config;
 }
 

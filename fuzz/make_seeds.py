@@ -114,15 +114,16 @@ write("record_extractor", "future-time", extractor(0, (1, 0), (1, 0, 1), b'{"id"
 
 # --- engine ---------------------------------------------------------------------------
 # config: stages-2, sla s-1, window factor-2, grace 500ms-1, cap-16, horizon
-# (0: = window, else 1 + seconds-1), sweep (0: every call), composite flag,
+# (0: = window, else 1 + seconds-1), sweep (0: every call), clock skew
+# (0: 1 s, 1: 5 min, 2: 1 h), composite flag,
 # scope (0: set + seconds), then calls. Event batch: op < 9, count-1, then
 # per event id, stage, time mode (< 12: now + int8 * 250 ms), partition.
 # Advance: op 9..11, kind (< 5: + byte * 100 ms), force.
 
-def engine_config(stages=2, sla=4, window=2, grace=3, cap=0, horizon=(1, 59), sweep=0, composite=0, scope=(1,)):
+def engine_config(stages=2, sla=4, window=2, grace=3, cap=0, horizon=(1, 59), sweep=0, skew=1, composite=0, scope=(1,)):
     data = bytes([stages - 2, sla, window, grace, cap])
-    data += bytes([horizon[0]]) + (bytes([horizon[1]]) if horizon[0] != 0 else b"")
-    data += bytes([sweep, composite, scope[0]]) + (bytes([scope[1]]) if scope[0] == 0 else b"")
+    data += bytes([horizon[0]]) + (bytes([horizon[1]]) if horizon[0] % 4 != 0 else b"")
+    data += bytes([sweep, skew, composite, scope[0]]) + (bytes([scope[1]]) if scope[0] % 4 == 0 else b"")
     return data
 
 
@@ -151,3 +152,7 @@ dups = b"".join(batch(event(1, 0), event(1, 0), event(1, 1), event(1, 1), event(
 write("engine", "duplicates", engine_config(stages=4) + dups)
 future = batch(bytes([2, 1, 13, 0])) + b"".join(batch(event(i, 0)) for i in range(4)) + advance(10)
 write("engine", "future-processed", engine_config() + future)
+skew_edge = batch(bytes([3, 0, 16, 0])) + batch(bytes([4, 0, 17, 0])) + batch(event(3, 1, 4)) + advance(10)
+write("engine", "skew-boundary", engine_config() + skew_edge)
+held = batch(event(5, 0), event(5, 3, 4)) + advance(5) + batch(event(5, 1, 2)) + advance(200) + batch(event(5, 2, 3)) + advance(50)
+write("engine", "late-hops", engine_config(stages=4) + held)

@@ -155,9 +155,9 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     const bool graceOk = readPositiveDuration(diag, root, "grace", config.grace);
     config.dedupHorizon = config.window;
     readBoundedDuration(diag, root, "dedup_horizon", config.dedupHorizon, kMaxDedupHorizon,
-                        "finished IDs are not kept longer than the longest window");
+                        "the longest the engine remembers finished IDs");
     readBoundedDuration(diag, root, "max_clock_skew", config.maxClockSkew, kMaxClockSkew,
-                        "event times more than a day ahead are rejected as absurd anyway");
+                        "composite IDs are trusted to be at most a day ahead");
     const bool blindOk = readPositiveDuration(diag, root, "blind_after", config.blindAfter);
     const bool behindOk = readPositiveDuration(diag, root, "behind_threshold", config.behindThreshold);
     if (blindOk && config.blindAfter < kMinBlindAfter) {

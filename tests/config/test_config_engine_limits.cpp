@@ -111,11 +111,19 @@ void TestConfigEngineLimits::initTestCase()
     // changes a limit, this says which one before any config can disagree.
     QCOMPARE(config::kMinOpenRecords, engineMinOpenRecords());
     QCOMPARE(int(config::kMaxStageCount), engineMaxStages());
-    engine::EngineConfig window;
-    window.windowMs = config::kMaxWindow.count();
-    QVERIFY2(window.validate().empty(), window.validate().c_str());
-    window.windowMs += 1;
-    QVERIFY(!window.validate().empty());
+    // Each upper bound: the engine takes the config's maximum and refuses one more.
+    const auto probe = [](auto field, auto maximum) {
+        engine::EngineConfig at;
+        at.windowMs = config::kMaxWindow.count();  // room for the largest horizon and skew
+        at.*field = maximum;
+        engine::EngineConfig past = at;
+        past.*field = maximum + 1;
+        return at.validate().empty() && !past.validate().empty();
+    };
+    QVERIFY(probe(&engine::EngineConfig::windowMs, config::kMaxWindow.count()));
+    QVERIFY(probe(&engine::EngineConfig::dedupHorizonMs, config::kMaxDedupHorizon.count()));
+    QVERIFY(probe(&engine::EngineConfig::maxClockSkewMs, config::kMaxClockSkew.count()));
+    QVERIFY(probe(&engine::EngineConfig::maxOpenRecords, static_cast<size_t>(config::kMaxOpenRecords)));
 }
 
 void TestConfigEngineLimits::eachBoundOnBothSides_data()
@@ -138,7 +146,7 @@ void TestConfigEngineLimits::eachBoundOnBothSides_data()
     for (int count = 0; count <= maxStages + 2; ++count)
         row("stages " + std::to_string(count), "stages", withStages(base, count), count >= 2 && count <= maxStages);
 
-    const int64_t maxWindow = engine::LatencyHistogram::kMaxTrackableMs;
+    const int64_t maxWindow = engine::kMaxWindowMs;
     row("window 7d", "window", with("window", ms(maxWindow)), true);
     row("window 7d+1ms", "window", with("window", ms(maxWindow + 1)), false);
     row("window 8d", "window", with("window", "8d"), false);
@@ -160,7 +168,7 @@ void TestConfigEngineLimits::eachBoundOnBothSides_data()
 
     row("max_clock_skew 1ms", "max_clock_skew", with("max_clock_skew", "1ms"), true);
     row("max_clock_skew 1d", "max_clock_skew", with("max_clock_skew", "1d"), true);
-    row("max_clock_skew 1d+1ms", "max_clock_skew", with("max_clock_skew", ms(86'400'001)), false);
+    row("max_clock_skew 1d+1ms", "max_clock_skew", with("max_clock_skew", ms(config::kMaxClockSkew.count() + 1)), false);
     row("max_clock_skew 0", "max_clock_skew", with("max_clock_skew", "0s"), false);
 
     row("blind_after min", "blind_after", with("blind_after", ms(config::kMinBlindAfter.count())), true);
@@ -195,7 +203,7 @@ void TestConfigEngineLimits::randomCombinationsAgree()
     // Every field at once, each at one of its interesting values: the
     // bounds interact (sla < window, grace < window, blind_after < window),
     // and a combination the single-field rows miss must not slip through.
-    const int64_t maxWindow = engine::LatencyHistogram::kMaxTrackableMs;
+    const int64_t maxWindow = engine::kMaxWindowMs;
     const std::vector<std::string> durations = {
         "1ms", "499ms", "500ms", "1s", "5s", "30s", "5m", "1h", "1d", "1d1ms", ms(maxWindow - 1), ms(maxWindow), ms(maxWindow + 1), "30d"};
     const std::vector<uint64_t> caps = {1, 15, 16, 17, 1000, config::kMaxOpenRecords, config::kMaxOpenRecords + 1};

@@ -208,19 +208,19 @@ void TestConfigErrors::reportsEachKindOfError_data()
     QTest::newRow("one stage") << QByteArray(R"([{"op":"remove","path":"/stages/1"}])")
         << QByteArray("stages") << QByteArray("expected at least 2 stages (incoming first, processed last), got 1");
     QTest::newRow("max_open_records under 16") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":15}])")
-        << QByteArray("max_open_records") << QByteArray("expected 16 to 1000000000, got 15");
-    QTest::newRow("max_open_records over a billion") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":1000000001}])")
-        << QByteArray("max_open_records") << QByteArray("expected 16 to 1000000000, got 1000000001");
+        << QByteArray("max_open_records") << QByteArray("expected 16 to 2147483648, got 15");
+    QTest::newRow("max_open_records over 2^31") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":2147483649}])")
+        << QByteArray("max_open_records") << QByteArray("expected 16 to 2147483648, got 2147483649");
     QTest::newRow("max_open_records past uint64") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":1e30}])")
         << QByteArray("max_open_records") << QByteArray("expected a positive integer, got 1e+30");
     QTest::newRow("dedup_horizon zero") << QByteArray(R"([{"op":"add","path":"/dedup_horizon","value":"0s"}])")
         << QByteArray("dedup_horizon") << QByteArray(R"(expected a duration greater than 0, got "0s")");
     QTest::newRow("dedup_horizon over 7 days") << QByteArray(R"([{"op":"add","path":"/dedup_horizon","value":"8d"}])")
-        << QByteArray("dedup_horizon") << QByteArray("expected at most 7d (finished IDs are not kept longer than the longest window), got 8d");
+        << QByteArray("dedup_horizon") << QByteArray("expected at most 7d (the longest the engine remembers finished IDs), got 8d");
     QTest::newRow("max_clock_skew zero") << QByteArray(R"([{"op":"add","path":"/max_clock_skew","value":0}])")
         << QByteArray("max_clock_skew") << QByteArray("expected a duration greater than 0, got 0");
     QTest::newRow("max_clock_skew over a day") << QByteArray(R"([{"op":"add","path":"/max_clock_skew","value":"25h"}])")
-        << QByteArray("max_clock_skew") << QByteArray("expected at most 1d (event times more than a day ahead are rejected as absurd anyway), got 1d1h");
+        << QByteArray("max_clock_skew") << QByteArray("expected at most 1d (composite IDs are trusted to be at most a day ahead), got 1d1h");
     QTest::newRow("max_clock_skew not a duration") << QByteArray(R"([{"op":"add","path":"/max_clock_skew","value":"soon"}])")
         << QByteArray("max_clock_skew") << QByteArray(R"(got "soon")");
     QTest::newRow("blind_after too short") << QByteArray(R"([{"op":"add","path":"/blind_after","value":"100ms"}])")
