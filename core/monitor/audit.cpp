@@ -24,6 +24,12 @@ int64_t steadyMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Event times ahead of this (+ max_clock_skew) are rejected future_time.
+int64_t wallNowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<engine::LostRecord>& lost)
 {
     report.perStage = engine.totals();
@@ -94,7 +100,7 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
     const int64_t startedMs = steadyMs();
     for (;;) {
         for (auto batch = queue.pop(std::chrono::milliseconds(50)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-            applyBatch(engine, *batch, config, samples);
+            applyBatch(engine, *batch, config, samples, wallNowMs());
         // Judge as we go: keeps memory to the window even on long ranges.
         engine.advance(range.toMs);
         auto evicted = engine.takeLost();
@@ -116,7 +122,7 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
     }
     source.stop();
     for (auto batch = queue.pop(std::chrono::milliseconds(0)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-        applyBatch(engine, *batch, config, samples);
+        applyBatch(engine, *batch, config, samples, wallNowMs());
     engine.finishAt(range.toMs);
     auto evicted = engine.takeLost();
     lost.insert(lost.end(), std::make_move_iterator(evicted.begin()), std::make_move_iterator(evicted.end()));

@@ -99,7 +99,7 @@ void Monitor::run()
 
 void Monitor::apply(ingest::IngestBatch& batch)
 {
-    applyBatch(*m_engine, batch, m_config, m_rejectedSamples);
+    applyBatch(*m_engine, batch, m_config, m_rejectedSamples, wallMs());
 }
 
 void Monitor::publish(int64_t nowMs)

@@ -363,7 +363,7 @@ private slots:
         size_t next = 0;
         while (next < scenario.arrivals.size()) {
             const size_t count = std::min(batchSize(rng), scenario.arrivals.size() - next);
-            engine.ingest(std::span<const Event>(scenario.arrivals.data() + next, count));
+            engine.ingest(std::span<const Event>(scenario.arrivals.data() + next, count), kMaxEventTimeMs);
             for (size_t event_idx = next; event_idx < next + count; ++event_idx)
                 reference.ingest(scenario.arrivals[event_idx]);
             next += count;
