@@ -1,6 +1,7 @@
 #include "record_extractor.hpp"
 
 #include "core/engine/record_id.hpp"
+#include "core/time/rfc3339.hpp"
 
 #include <librdkafka/rdkafka.h>
 #include <simdjson.h>
@@ -47,42 +48,6 @@ std::string quotedSample(std::string_view text)
     return out;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil): no timegm, no locale, no time zone database.
-int64_t daysFromCivil(int64_t year, unsigned month, unsigned day)
-{
-    year -= month <= 2;
-    const int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const auto yearOfEra = static_cast<unsigned>(year - era * 400);
-    const unsigned dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const unsigned dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146097 + static_cast<int64_t>(dayOfEra) - 719468;
-}
-
-bool readDigits(std::string_view text, size_t& pos, size_t count, int& out)
-{
-    if (pos + count > text.size())
-        return false;
-    int value = 0;
-    for (size_t digit_idx = 0; digit_idx < count; ++digit_idx) {
-        const char ch = text[pos + digit_idx];
-        if (ch < '0' || ch > '9')
-            return false;
-        value = value * 10 + (ch - '0');
-    }
-    pos += count;
-    out = value;
-    return true;
-}
-
-bool expect(std::string_view text, size_t& pos, char wanted)
-{
-    if (pos >= text.size() || text[pos] != wanted)
-        return false;
-    ++pos;
-    return true;
-}
-
 bool parseInteger(std::string_view text, int64_t& out)
 {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -90,55 +55,6 @@ bool parseInteger(std::string_view text, int64_t& out)
 }
 
 } // namespace
-
-bool parseRfc3339(std::string_view text, int64_t& unixMs)
-{
-    size_t pos = 0;
-    int year, month, day, hour, minute, second;
-    if (!readDigits(text, pos, 4, year) || !expect(text, pos, '-') || !readDigits(text, pos, 2, month) ||
-        !expect(text, pos, '-') || !readDigits(text, pos, 2, day))
-        return false;
-    if (pos >= text.size() || (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' '))
-        return false;
-    ++pos;
-    if (!readDigits(text, pos, 2, hour) || !expect(text, pos, ':') || !readDigits(text, pos, 2, minute) ||
-        !expect(text, pos, ':') || !readDigits(text, pos, 2, second))
-        return false;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-        return false;
-    int64_t millis = 0;
-    if (pos < text.size() && text[pos] == '.') {
-        ++pos;
-        int64_t scale = 100;
-        const size_t fractionStart = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            millis += (text[pos] - '0') * scale;
-            scale /= 10;
-            ++pos;
-        }
-        if (pos == fractionStart)
-            return false;
-    }
-    int64_t offsetMinutes = 0;
-    if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-        ++pos;
-    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-        const int sign = text[pos] == '-' ? -1 : 1;
-        ++pos;
-        int offsetHours, offsetMins;
-        if (!readDigits(text, pos, 2, offsetHours) || !expect(text, pos, ':') || !readDigits(text, pos, 2, offsetMins))
-            return false;
-        offsetMinutes = sign * (offsetHours * 60 + offsetMins);
-    } else {
-        return false;
-    }
-    if (pos != text.size())
-        return false;
-    const int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
-    unixMs = seconds * 1000 + millis;
-    return true;
-}
 
 CompiledPointer compilePointer(std::string_view pointer)
 {
@@ -466,9 +382,11 @@ ExtractResult RecordExtractor::extract(const RawMessage& message, int64_t nowMs,
         const bool isString = field->type() == element_type::STRING;
         const std::string_view text = isString ? std::string_view(*field) : std::string_view();
         if (m_stage.time.format == TimeFormat::Rfc3339) {
-            if (!isString || !parseRfc3339(text, result.timeMs))
+            const std::optional<int64_t> parsed = isString ? rfc3339::parseMs(text) : std::nullopt;
+            if (!parsed)
                 return reject(RejectReason::MissingTime, "field " + where + " is " + (isString ? quotedSample(text) : dump(*field)) +
                                                              ", expected an RFC 3339 time like 2019-08-29T21:15:00Z");
+            result.timeMs = *parsed;
             break;
         }
         double number = 0;

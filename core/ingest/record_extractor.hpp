@@ -86,8 +86,4 @@ private:
     std::unique_ptr<JsonState> m_json;  // scratch of extract(), see above
 };
 
-// RFC 3339 date-time ("2019-08-29T21:15:00Z", "...T21:15:00.123+02:00") to
-// Unix ms; false when malformed.
-bool parseRfc3339(std::string_view text, int64_t& unixMs);
-
 } // namespace slatrack::ingest

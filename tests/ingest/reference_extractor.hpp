@@ -1,11 +1,12 @@
 #pragma once
 
 // The record extractor as it was before simdjson (commit f968e6a, nlohmann
-// DOM), kept verbatim but for the signature, as the reference the
+// DOM), kept verbatim but for the signature and the RFC 3339 parser, as the reference the
 // differential test in test_record_extractor.cpp compares the real one with.
 // Test code only.
 #include "core/engine/record_id.hpp"
 #include "core/ingest/record_extractor.hpp"
+#include "core/time/rfc3339.hpp"
 
 #include <librdkafka/rdkafka.h>
 #include <nlohmann/json.hpp>
@@ -154,7 +155,12 @@ inline ExtractResult extract(const config::StageConfig& m_stage, config::IdForma
             return reject(RejectReason::MissingTime, "no field at " + where + " (the event time is read from it)");
         const nlohmann::json& field = document.at(pointer);
         if (m_stage.time.format == TimeFormat::Rfc3339) {
-            if (!field.is_string() || !parseRfc3339(field.get_ref<const std::string&>(), result.timeMs))
+            // The one change: RFC 3339 text is read by core/time (stricter
+            // than the parser the extractor had), in both.
+            const std::optional<int64_t> parsed = field.is_string() ? rfc3339::parseMs(field.get_ref<const std::string&>()) : std::nullopt;
+            if (parsed)
+                result.timeMs = *parsed;
+            if (!parsed)
                 return reject(RejectReason::MissingTime, "field " + where + " is " + (field.is_string() ? quotedSample(field.get_ref<const std::string&>()) : field.dump()) +
                                                              ", expected an RFC 3339 time like 2019-08-29T21:15:00Z");
             break;

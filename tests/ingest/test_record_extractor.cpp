@@ -360,6 +360,10 @@ private slots:
         bad("array", "[1763699990000]", ms, RejectReason::MissingTime);
         bad("rfc3339 as a number", "1763699990000", rfc, RejectReason::MissingTime);
         bad("rfc3339 without zone", R"("2025-11-21T04:39:50")", rfc, RejectReason::MissingTime);
+        // Read by core/time's parser since it exists: stricter than the one
+        // the extractor had, which took these.
+        bad("rfc3339 day that does not exist", R"("2025-02-31T04:39:50Z")", rfc, RejectReason::MissingTime);
+        bad("rfc3339 offset +99:99", R"("2025-11-21T04:39:50+99:99")", rfc, RejectReason::MissingTime);
         bad("huge", "1e300", ms, RejectReason::AbsurdTime);
         bad("huge negative", "-1e16", ms, RejectReason::AbsurdTime);
         bad("uint64 max", "18446744073709551615", ms, RejectReason::AbsurdTime);
