@@ -1,5 +1,6 @@
 #include "kafka_source.hpp"
 
+#include "broker_queries.hpp"
 #include "record_extractor.hpp"
 #include "stage_health.hpp"
 
@@ -42,8 +43,9 @@ constexpr int64_t kProbeIntervalMs = 200;
 // (which runs with the wall clock while caught up) can run ahead of what
 // was proven: once a broker freezes, records can look older than they are
 // by at most kProofValidMs + 2 x the last round trip before the partition
-// stops counting (1 s on a healthy network).
-constexpr int64_t kProofValidMs = 1000;
+// stops counting (0.6 s on a healthy network: three probe intervals, so a
+// late probe thread on a busy machine does not make it flap).
+constexpr int64_t kProofValidMs = 600;
 // A push to the BatchQueue that blocked this long was backpressure: the
 // consumer was not reading, so silence meanwhile is not the broker's.
 constexpr int64_t kBackpressureMs = 50;
@@ -83,76 +85,6 @@ const std::pair<const char*, const char*> kConsumerDefaults[] = {
 } // namespace
 
 namespace {
-
-// What a metadata request said about one topic.
-struct TopicAnswer {
-    std::string topic;
-    rd_kafka_resp_err_t requestError = RD_KAFKA_RESP_ERR_NO_ERROR;  // the request failed: we learnt nothing
-    rd_kafka_resp_err_t topicError = RD_KAFKA_RESP_ERR_NO_ERROR;    // the broker answered: the topic is not usable
-    std::vector<std::pair<int32_t, int32_t>> partitions;            // (id, leader broker id)
-};
-
-// Blocking (up to timeoutMs per topic); librdkafka calls are thread-safe,
-// so this also runs on a helper thread.
-std::vector<TopicAnswer> describeTopics(rd_kafka_t* handle, const std::vector<std::string>& topics, int timeoutMs)
-{
-    std::vector<TopicAnswer> out;
-    for (const std::string& topic : topics) {
-        TopicAnswer answer;
-        answer.topic = topic;
-        rd_kafka_topic_t* topicHandle = rd_kafka_topic_new(handle, topic.c_str(), nullptr);
-        const rd_kafka_metadata_t* metadata = nullptr;
-        answer.requestError = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMs);
-        rd_kafka_topic_destroy(topicHandle);
-        if (!answer.requestError) {
-            if (metadata->topic_cnt != 1)
-                answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-            else if (metadata->topics[0].err)
-                answer.topicError = metadata->topics[0].err;
-            else if (metadata->topics[0].partition_cnt == 0)
-                answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-            else
-                for (int partition_idx = 0; partition_idx < metadata->topics[0].partition_cnt; ++partition_idx)
-                    answer.partitions.emplace_back(metadata->topics[0].partitions[partition_idx].id, metadata->topics[0].partitions[partition_idx].leader);
-            rd_kafka_metadata_destroy(metadata);
-        }
-        out.push_back(std::move(answer));
-    }
-    return out;
-}
-
-struct ProbeAnswer {
-    int64_t sentAtMs = 0;      // steady
-    int64_t receivedAtMs = 0;  // steady
-    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-    struct End {
-        std::string topic;
-        int32_t partition = 0;
-        int64_t offset = -1;  // end of the log (the last stable offset under read_committed)
-        rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-    };
-    std::vector<End> ends;
-    std::vector<std::pair<std::string, int32_t>> asked;
-};
-
-// One ListOffsets(latest) round trip for partitions that share a leader: a
-// fresh answer from the broker about where each log ends. Blocking.
-ProbeAnswer probeEnds(rd_kafka_t* handle, const std::vector<std::pair<std::string, int32_t>>& partitions, int timeoutMs)
-{
-    ProbeAnswer answer;
-    answer.asked = partitions;
-    answer.sentAtMs = steadyMs();
-    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
-    for (const auto& [topic, partition] : partitions)
-        rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_END;
-    answer.error = rd_kafka_offsets_for_times(handle, list, timeoutMs);
-    answer.receivedAtMs = steadyMs();
-    if (!answer.error)
-        for (int entry_idx = 0; entry_idx < list->cnt; ++entry_idx)
-            answer.ends.push_back({list->elems[entry_idx].topic, list->elems[entry_idx].partition, list->elems[entry_idx].offset, list->elems[entry_idx].err});
-    rd_kafka_topic_partition_list_destroy(list);
-    return answer;
-}
 
 template <typename T>
 bool ready(const std::future<T>& future)
