@@ -1,6 +1,7 @@
 #include "bucket_codec.hpp"
 
 #include <array>
+#include <climits>
 #include <cstdint>
 
 namespace slatrack::store {
@@ -20,12 +21,15 @@ constexpr std::array kCounterFields{
     &StageCounters::seen, &StageCounters::duplicates, &StageCounters::outOfOrder, &StageCounters::early,
     &StageCounters::orphans, &StageCounters::beforeScope, &StageCounters::matched, &StageCounters::late,
     &StageCounters::lateAfterLost, &StageCounters::lateIncoming, &StageCounters::stuck, &StageCounters::lost,
-    &StageCounters::lostOverflow,
+    &StageCounters::lostOverflow, &StageCounters::clockSkew, &StageCounters::stale, &StageCounters::lateHop,
+    &StageCounters::idCollisions,
 };
+// The one signed field (a maximum, not a sum), after the unsigned ones.
+constexpr uint64_t kWorstClockSkewTag = kCounterFields.size();
 constexpr uint64_t kRejectedTagBase = 64;
 // Catches a StageCounters field added without a tag here: it would silently
 // not be stored.
-static_assert(sizeof(StageCounters) == sizeof(uint64_t) * (kCounterFields.size() + kRejectReasons),
+static_assert(sizeof(StageCounters) == sizeof(uint64_t) * (kCounterFields.size() + 1 + kRejectReasons),
               "StageCounters changed: give the new field a tag in kCounterFields");
 
 // A stage count above this in a blob is garbage, not a pipeline (the engine
@@ -95,6 +99,11 @@ void putCounters(std::string& out, const StageCounters& counters)
             ++count;
         }
     }
+    if (counters.worstClockSkewMs > 0) {
+        putVarint(pairs, kWorstClockSkewTag);
+        putVarint(pairs, static_cast<uint64_t>(counters.worstClockSkewMs));
+        ++count;
+    }
     for (size_t reason = 0; reason < kRejectReasons; ++reason) {
         if (const uint64_t value = counters.rejected[reason]; value != 0) {
             putVarint(pairs, kRejectedTagBase + reason);
@@ -117,6 +126,8 @@ bool readCounters(Reader& in, StageCounters& counters)
             return false;
         if (tag < kCounterFields.size())
             counters.*kCounterFields[tag] = value;
+        else if (tag == kWorstClockSkewTag)
+            counters.worstClockSkewMs = value > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(value);
         else if (tag >= kRejectedTagBase && tag - kRejectedTagBase < kRejectReasons)
             counters.rejected[tag - kRejectedTagBase] = value;
         // Other tags: written by a newer slatrack; skipped, not an error.

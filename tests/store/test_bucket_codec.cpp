@@ -44,6 +44,8 @@ void TestBucketCodec::roundTripsEveryField()
     for (auto& counters : bucket.stages) {
         counters.outOfOrder = 11; counters.early = 12; counters.orphans = 13; counters.beforeScope = 14;
         counters.late = 15; counters.lateAfterLost = 16; counters.lateIncoming = 17; counters.lost = 18;
+        counters.clockSkew = 19; counters.worstClockSkewMs = 20'000; counters.stale = 21; counters.lateHop = 22;
+        counters.idCollisions = 23;
         for (size_t reason = 0; reason < counters.rejected.size(); ++reason)
             counters.rejected[reason] = 100 + reason;
     }
