@@ -194,7 +194,7 @@ public:
                 for (const auto& [partition, state] : m_partitions[stage])
                     lowest = std::min(lowest, state.caughtUp ? std::max(now, state.newest) : state.newest);
                 if (lowest != kNoTime)
-                    m_watermarks[stage] = std::max(m_watermarks[stage], std::min(lowest, m_lastWall));
+                    m_watermarks[stage] = std::max(m_watermarks[stage], std::min(lowest, std::max(m_lastWall, now)));
             }
             if (m_watermarks[stage] != kNoTime)
                 slowest = std::min(slowest, m_watermarks[stage]);
