@@ -508,7 +508,10 @@ void JoinEngine::advance(int64_t nowMs, bool force)
     // A wall clock outside what event times may be would only feed
     // overflowing arithmetic; no real clock is there.
     nowMs = std::clamp(nowMs, kMinEventTimeMs, kMaxEventTimeMs);
-    m_clock.update(nowMs, m_wallMs);
+    // No watermark passes the wall clock: the later of this call's and the
+    // last ingest's (an idle monitor gets no ingest, yet time passes; a
+    // replay or the bench passes a "now" that is not the wall clock).
+    m_clock.update(nowMs, std::max(m_wallMs, nowMs));
     advanceDedupClock();
     // A clock stepped back sweeps at once instead of waiting for the old
     // time to come round again.

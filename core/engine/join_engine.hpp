@@ -96,8 +96,8 @@ public:
     // IDs a record first seen within one SLA of the start is given the
     // benefit of the doubt.
     void setScopeStart(int64_t scopeStartMs) { m_scopeStartMs = scopeStartMs; }
-    // Recomputes watermarks at `nowMs` (none past the wall clock of the last
-    // ingest) and, if the sweep interval has passed (or `force`, or the
+    // Recomputes watermarks at `nowMs` (none past the later of nowMs and the
+    // wall clock of the last ingest) and, if the sweep interval has passed (or `force`, or the
     // clock stepped back), judges stuck / lost / orphan records.
     void advance(int64_t nowMs, bool force = false);
 
@@ -187,7 +187,7 @@ private:
     uint64_t m_heldCount = 0;   // completed, held for late hops (kFlagDone)
     uint64_t m_invalidInputs = 0;
     int64_t m_futureLimitMs = kMaxEventTimeMs;  // of the last ingest()
-    int64_t m_wallMs = kMaxEventTimeMs;         // of the last ingest(): no watermark passes it
+    int64_t m_wallMs = kMaxEventTimeMs;         // of the last ingest(): no watermark passes it (or advance's now)
     std::vector<uint64_t> m_stuckAwaiting;  // per stage, exact at all times
     std::vector<uint64_t> m_openAwaiting;   // per stage, as of the last sweep
     std::vector<uint64_t> m_earlyAt;        // per stage, as of the last sweep

@@ -16,7 +16,7 @@ namespace slatrack::engine {
 //   now             if the partition is caught up to its high watermark
 //                   (nothing more to read: silence means time passes)
 //   newest event time seen on it, otherwise,
-// kept monotonic and never past the wall clock of the last ingest (`capMs`):
+// kept monotonic and never past the wall clock (`capMs`, from the engine):
 // a stream cannot have been read beyond now, so an event time ahead of the
 // clock (accepted within max_clock_skew) does not make every record of a
 // single-partition stage look stuck. A stage with no known partition has no

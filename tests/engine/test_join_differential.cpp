@@ -194,7 +194,7 @@ public:
                 for (const auto& [partition, state] : m_partitions[stage])
                     lowest = std::min(lowest, state.caughtUp ? std::max(now, state.newest) : state.newest);
                 if (lowest != kNoTime)
-                    m_watermarks[stage] = std::max(m_watermarks[stage], std::min(lowest, m_lastWall));
+                    m_watermarks[stage] = std::max(m_watermarks[stage], std::min(lowest, std::max(m_lastWall, now)));
             }
             if (m_watermarks[stage] != kNoTime)
                 slowest = std::min(slowest, m_watermarks[stage]);
@@ -241,7 +241,9 @@ public:
         for (const Eviction& eviction : toEvict) {
             auto found = m_open.find(eviction.id);
             const Record& record = found->second;
-            const int awaiting = record.hasIncoming ? *record.stages.rbegin() + 1 : 0;
+            // A held (completed) record has no awaited stage: it moves to
+            // the done set, and the time does not matter.
+            const int awaiting = record.hasIncoming && !record.done ? *record.stages.rbegin() + 1 : 0;
             evict(found, false, m_watermarks[static_cast<size_t>(awaiting)]);
         }
     }
