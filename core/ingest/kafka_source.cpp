@@ -55,21 +55,23 @@ constexpr int64_t kMissingTopicGraceMs = 3000;
 // The prefetch is a byte budget for the whole consumer, not a message count:
 // with one consumer queue (partitions forwarded to it) librdkafka applies
 // these to that queue. A slower extraction or engine then holds at most
-// ~8 MB of payload (about 25-40 MB of librdkafka's memory for ~100-byte
-// messages, measured) plus one fetch response of at most 1 MB, instead of
-// growing with the backlog (1M queued messages made 364 MB, issue #9).
-// queued.min.messages is only a backstop for tiny messages, where the
-// per-message overhead (~300 B) and not the payload is the memory. Smaller
-// budgets stall: librdkafka 2.0's fetcher, once the queue is over a
-// threshold, sleeps up to 1 s before looking again (fetch.queue.backoff.ms
-// only arrived in 2.1), so the queue must hold more than the consumer eats
-// between two looks.
+// ~16 MB of payload (about 60 MB of librdkafka's memory for ~100-byte
+// messages, measured: peak RSS ~145 MB on slatrack-bench ingest's JSON path)
+// plus one fetch response of at most 1 MB, instead of growing with the
+// backlog (1M queued messages made 364-417 MB, issue #9). queued.min.messages
+// is only a backstop for tiny messages, where the per-message overhead
+// (~300 B) and not the payload is the memory. Smaller budgets stall:
+// librdkafka 2.0's fetcher, once the queue is over a threshold, sleeps up to
+// 1 s before looking again (fetch.queue.backoff.ms only arrived in 2.1), so
+// the queue must hold more than the consumer eats between two looks. 8 MB
+// measured ~105 MB peak RSS but 0.35-0.5x kcat's rate on the JSON and header
+// paths, 16 MB 0.86x and 0.73x (same run, 2 cores, load ~4).
 const std::pair<const char*, const char*> kConsumerDefaults[] = {
     {"enable.auto.commit", "false"},
     {"enable.auto.offset.store", "false"},
     {"enable.partition.eof", "true"},
     {"auto.offset.reset", "earliest"},
-    {"queued.max.messages.kbytes", "8192"},
+    {"queued.max.messages.kbytes", "16384"},
     {"fetch.max.bytes", "1048576"},
     {"queued.min.messages", "200000"},
     {"fetch.wait.max.ms", "100"},
