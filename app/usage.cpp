@@ -16,6 +16,12 @@ Usage:
   slatrack audit -c FILE [--from T] [--to T] [--json]
                                    replay a time range and print the report;
                                    exit 0 within SLA, 1 breached, 2 on error
+  slatrack lookup -c FILE [--from T] [--json] ID...
+                                   where is each record: replays the range and
+                                   answers open, stuck, matched, lost, stale,
+                                   orphan, early or unknown, with its journey
+                                   (not yet from a running agent's store);
+                                   exit 0 all found, 1 some unknown, 2 on error
   slatrack broker [--partitions N] [--topics a,b]
                                    a local Kafka-protocol broker for trying it out;
                                    the first stdout line is its address (the

@@ -26,6 +26,8 @@
 //    maxClockSkewMs is rejected, not seen, and never moves the stream time;
 //  - takeLost() returns exactly as many records as the lost counters grew,
 //    overflow ones as lostOverflow grew, each awaiting a real stage;
+//  - late hop versus duplicate: an intermediate stage of a matched record
+//    is one or the other, and the same message again is a duplicate;
 //  - end-to-end latencies are recorded once per matched or late-after-lost
 //    record; invalid calls (a stage the pipeline lacks) are counted, not
 //    crashed on.
@@ -83,6 +85,7 @@ public:
         }
         m_nowMs = kStartMs;
         m_oldestMs.fill(std::numeric_limits<int64_t>::max());
+        m_lifeClean.fill(true);
     }
 
     void run()
@@ -167,6 +170,43 @@ private:
 
     bool refused(const engine::Event& event) const { return event.eventTimeMs > m_nowMs + m_config.maxClockSkewMs; }
 
+    // An intermediate stage of a matched record: the first sighting of that
+    // stage is a late hop (held record) or a duplicate (outcome only in the
+    // dedup set), never both; the same message again is a duplicate (3
+    // stages), never a second late hop (a mutation swapping the two went
+    // unnoticed before).
+    // expectLateHop: 1 / 0 when the harness knows which it must be, -1 not.
+    void checkLateHopOrDuplicate(const engine::Event& event, int id_idx, const std::vector<StageCounters>& before,
+                                 const std::vector<StageCounters>& after, int expectLateHop)
+    {
+        const size_t at = event.stage;
+        const uint64_t lateHops = after[at].lateHop - before[at].lateHop;
+        const uint64_t duplicates = after[at].duplicates - before[at].duplicates;
+        FUZZ_ASSERT(expectLateHop < 0 || lateHops == static_cast<uint64_t>(expectLateHop), "ID %d stage %d after its match: %s expected, late hop grew by %llu",
+                    id_idx, event.stage, expectLateHop ? "a late hop (stage not seen before)" : "a duplicate (stage seen before)",
+                    static_cast<unsigned long long>(lateHops));
+        FUZZ_ASSERT(lateHops + duplicates == 1, "ID %d stage %d after its match: late hop grew by %llu, duplicates by %llu", id_idx, event.stage,
+                    static_cast<unsigned long long>(lateHops), static_cast<unsigned long long>(duplicates));
+        // A journey completed by this sighting leaves the held table; an
+        // outcome already older than the dedup horizon is forgotten then.
+        if (m_engine.lookup(event.id).state != RecordState::Matched)
+            return;
+        const std::vector<StageCounters> beforeRepeat = m_engine.totals();
+        ingestBatch(std::vector<engine::Event>{event});
+        const std::vector<StageCounters>& afterRepeat = m_engine.totals();
+        const uint64_t repeatLateHops = afterRepeat[at].lateHop - beforeRepeat[at].lateHop;
+        const uint64_t repeatDuplicates = afterRepeat[at].duplicates - beforeRepeat[at].duplicates;
+        // With more than one intermediate stage an outcome that left the
+        // held table (MatchedPartial in the dedup set) keeps no per-stage
+        // mask, so a repeat there is a late hop again by design; with one
+        // (3 stages) the journey is complete after the first.
+        const bool mustBeDuplicate = m_config.stageCount == 3;
+        FUZZ_ASSERT(repeatLateHops + repeatDuplicates == 1 && (!mustBeDuplicate || repeatDuplicates == 1),
+                    "ID %d stage %d seen again after a %s: late hop grew by %llu, duplicates by %llu", id_idx, event.stage,
+                    lateHops ? "late hop" : "duplicate", static_cast<unsigned long long>(repeatLateHops),
+                    static_cast<unsigned long long>(repeatDuplicates));
+    }
+
     void ingestSome()
     {
         std::vector<engine::Event> events(1 + m_input.pick(4));
@@ -189,6 +229,15 @@ private:
         // A single event can be followed through its transition.
         const bool single = events.size() == 1;
         const RecordState stateBefore = single ? m_engine.lookup(events[0].id).state : RecordState::Unknown;
+        for (const int id_idx : ids) {
+            if (m_engine.lookup(idOf(id_idx)).state == RecordState::Unknown) {
+                m_lifeMask[id_idx] = 0;
+                m_lifeClean[id_idx] = true;
+            }
+            m_lifeClean[id_idx] = m_lifeClean[id_idx] && single;
+        }
+        const uint8_t maskBefore = m_lifeMask[ids[0]];
+        const bool cleanBefore = m_lifeClean[ids[0]];
         const std::vector<StageCounters> before = m_engine.totals();
         ingestBatch(events);
         const std::vector<StageCounters>& after = m_engine.totals();
@@ -233,6 +282,21 @@ private:
             FUZZ_ASSERT(after[last].matched == before[last].matched && after[last].lateAfterLost == before[last].lateAfterLost,
                         "ID %d matched again (stage %d)", ids[0], events[0].stage);
         }
+        if (single && !refused(events[0])) {
+            const size_t at = events[0].stage;
+            if (after[at].stale == before[at].stale && after[at].idCollisions == before[at].idCollisions)
+                m_lifeMask[ids[0]] |= static_cast<uint8_t>(1u << at);
+        }
+        if (single && stateBefore == RecordState::Matched && !refused(events[0]) && events[0].stage > 0 && events[0].stage < last) {
+            // Exact with one intermediate stage and a clean life: a late hop
+            // exactly when that stage had not been seen.
+            const int expectLateHop = m_config.stageCount == 3 && cleanBefore ? ((maskBefore >> events[0].stage) & 1u ? 0 : 1) : -1;
+            checkLateHopOrDuplicate(events[0], ids[0], before, after, expectLateHop);
+        }
+        noteEndedLives();
+        for (int stage_idx = 0; stage_idx < m_config.stageCount; ++stage_idx)
+            FUZZ_ASSERT(!single || stateBefore == RecordState::Matched || after[stage_idx].lateHop == before[stage_idx].lateHop,
+                        "stage %d: late hop counted for a record that was not matched", stage_idx);
 
         // Known afterwards, unless its outcome was recorded already expired
         // or it was stale: the dedup set forgets outcomes older than the
@@ -274,8 +338,20 @@ private:
             std::fprintf(stderr, "advance now=start%+lld ms%s\n", static_cast<long long>(m_nowMs - kStartMs), force ? " force" : "");
         m_engine.advance(m_nowMs, force);
         noteDedupClock();
+        noteEndedLives();
         if (force)
             checkAll(true);
+    }
+
+    // A lost or orphaned life leaves the dedup set with an outcome whose
+    // stages the harness does not model: no exact prediction for it.
+    void noteEndedLives()
+    {
+        for (int id_idx = 0; id_idx < kIdCount; ++id_idx) {
+            const RecordState state = m_engine.lookup(idOf(id_idx)).state;
+            if (state == RecordState::Lost || state == RecordState::Orphan)
+                m_lifeClean[id_idx] = false;
+        }
     }
 
     void checkLost()
@@ -409,6 +485,11 @@ private:
     std::array<std::string, kIdCount> m_texts;
     std::array<uint64_t, kIdCount> m_keys{};
     std::array<int64_t, kIdCount> m_oldestMs;
+    // Per ID since it was last unknown: stages its accepted single-event
+    // sightings reached, and whether that life was only ever fed one event
+    // per batch and never lost or orphaned (then the mask is exact).
+    std::array<uint8_t, kIdCount> m_lifeMask{};
+    std::array<bool, kIdCount> m_lifeClean{};
     int64_t m_nowMs = 0;
     int64_t m_offset = 0;
     uint64_t m_lostTaken = 0;

@@ -59,6 +59,7 @@ std::vector<PartitionLag> PartitionTracker::lag() const
         entry.stage = part.stage;
         entry.topic = part.topic;
         entry.partition = part.partition;
+        entry.index = part.index;
         entry.position = part.nextOffset();
         entry.highWatermark = part.highWatermark;
         entry.lag = (entry.position >= 0 && part.highWatermark >= 0) ? std::max<int64_t>(0, part.highWatermark - entry.position) : 0;

@@ -10,6 +10,7 @@ struct PartitionLag {
     int stage = 0;
     std::string topic;
     int32_t partition = 0;
+    uint16_t index = 0;          // stage-local index the engine's events carry
     int64_t position = -1;       // next offset to read; -1 unknown
     int64_t highWatermark = -1;  // -1 unknown
     int64_t lag = 0;             // highWatermark - position, 0 when unknown

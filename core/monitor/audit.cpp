@@ -88,7 +88,7 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
 } // namespace
 
 AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& requested,
-                      const std::function<void(const std::string&)>& log)
+                      const std::function<void(const std::string&)>& log, AuditObserver* observer)
 {
     AuditOutcome outcome;
     AuditRange range = requested;
@@ -118,13 +118,25 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     std::deque<std::string> samples;
     std::vector<engine::LostRecord> lost;
     const int64_t startedMs = steadyMs();
+    auto apply = [&](ingest::IngestBatch& batch) {
+        if (observer)
+            observer->beforeBatch(engine, batch);
+        applyBatch(engine, batch, config, samples, wallMs());
+        if (observer)
+            observer->afterBatch(engine, batch);
+    };
+    auto collectLost = [&] {
+        auto evicted = engine.takeLost();
+        if (observer)
+            observer->afterJudge(engine, evicted);
+        lost.insert(lost.end(), std::make_move_iterator(evicted.begin()), std::make_move_iterator(evicted.end()));
+    };
     for (;;) {
         for (auto batch = queue.pop(std::chrono::milliseconds(50)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-            applyBatch(engine, *batch, config, samples, wallMs());
+            apply(*batch);
         // Judge as we go: keeps memory to the window even on long ranges.
         engine.advance(range.toMs);
-        auto evicted = engine.takeLost();
-        lost.insert(lost.end(), std::make_move_iterator(evicted.begin()), std::make_move_iterator(evicted.end()));
+        collectLost();
         const ingest::SourceStatus status = source.status();
         if (!status.fatalError.empty()) {
             source.stop();
@@ -153,10 +165,9 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     }
     source.stop();
     for (auto batch = queue.pop(std::chrono::milliseconds(0)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-        applyBatch(engine, *batch, config, samples, wallMs());
+        apply(*batch);
     engine.finishAt(range.toMs);
-    auto evicted = engine.takeLost();
-    lost.insert(lost.end(), std::make_move_iterator(evicted.begin()), std::make_move_iterator(evicted.end()));
+    collectLost();
 
     AuditReport& report = outcome.report;
     report.pipeline = config.pipeline;
@@ -167,6 +178,8 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     report.windowMs = config.window.count();
     report.rejectedSamples.assign(samples.begin(), samples.end());
     const ingest::SourceStatus final = source.status();  // after stop(): exact
+    if (observer)
+        observer->atEnd(final.partitions);
     report.skippedOutOfRange = final.skippedOutOfRange;
     report.health = final.health;
     report.readPerStage = final.eventsPerStage;

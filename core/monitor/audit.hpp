@@ -4,6 +4,10 @@
 
 #include "core/config/pipeline_config.hpp"
 #include "core/engine/engine_types.hpp"
+#include "core/ingest/ingest_batch.hpp"
+#include "core/ingest/source_progress.hpp"
+
+namespace slatrack::engine { class JoinEngine; }
 
 #include <cstdint>
 #include <functional>
@@ -61,6 +65,21 @@ struct AuditReport {
     const char* verdict() const { return noData ? "no_data" : (breaches.empty() ? "within_sla" : "breached"); }
 };
 
+// Sees the replay as it goes, for questions the report does not answer
+// (`slatrack lookup` follows single records). Called on the thread that
+// called runAudit, between engine calls.
+class AuditObserver {
+public:
+    virtual ~AuditObserver() = default;
+    // Before / after the batch is applied to the engine.
+    virtual void beforeBatch(const engine::JoinEngine& engine, const ingest::IngestBatch& batch) = 0;
+    virtual void afterBatch(const engine::JoinEngine& engine, const ingest::IngestBatch& batch) = 0;
+    // After each advance()/finishAt(), with the records it evicted as lost.
+    virtual void afterJudge(const engine::JoinEngine& engine, const std::vector<engine::LostRecord>& newlyLost) = 0;
+    // Partitions as the source saw them at the end (stage-local index -> topic/partition).
+    virtual void atEnd(const std::vector<ingest::PartitionLag>& partitions) = 0;
+};
+
 struct AuditOutcome {
     bool ok = false;
     std::string error;  // !ok
@@ -74,7 +93,7 @@ struct AuditOutcome {
 // exist (named), brokers unreachable or a stage blind for connectTimeoutMs.
 // Counters in the report are final (read after the consumer stopped).
 AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& range,
-                      const std::function<void(const std::string&)>& log);
+                      const std::function<void(const std::string&)>& log, AuditObserver* observer = nullptr);
 
 std::string auditReportJson(const AuditReport& report);
 std::string auditReportText(const AuditReport& report);

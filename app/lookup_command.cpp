@@ -1,0 +1,125 @@
+#include "lookup_command.hpp"
+
+#include "command_args.hpp"
+#include "time_argument.hpp"
+
+#include "core/config/config_loader.hpp"
+#include "core/monitor/record_lookup.hpp"
+#include "core/monitor/time_text.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string_view>
+
+namespace slatrack::app {
+
+namespace {
+constexpr int kExitAllFound = 0;
+constexpr int kExitSomeUnknown = 1;
+constexpr int kExitError = 2;
+
+int fail(const std::string& message)
+{
+    std::fprintf(stderr, "slatrack lookup: %s\n", message.c_str());
+    return kExitError;
+}
+
+constexpr const char* kHelp =
+    "usage: slatrack lookup -c FILE [--from T] [--to T] [--json] ID...\n"
+    "  where is each record? replays every stage over the range (as audit does) and\n"
+    "  answers per ID: open, stuck, matched (with latency), lost, stale, orphan, early\n"
+    "  or unknown, with its journey (time on each stage, hop latencies, topic,\n"
+    "  partition and offset of each message)\n"
+    "  ID: as the config's id_format reads it: composite as 16 hex digits, 0x + hex\n"
+    "      or decimal; opaque as the exact text, or hex:<bytes> as --json writes IDs\n"
+    "      that are not valid UTF-8; after -- every argument is an ID (IDs starting with -)\n"
+    "  T: now, -DURATION (-30m), RFC 3339 (2026-11-21T02:10:00Z) or Unix ms\n"
+    "  default range: the config's window ending now\n"
+    "  NOT built yet: asking a running agent's store (the store does not hold the\n"
+    "  engine's state yet), so lookup always replays the topics\n"
+    "  IDs that are not valid UTF-8 are written as \"hex:<bytes in hex>\" in --json\n"
+    "  exit status: 0 every ID found, 1 some unknown, 2 on error";
+
+bool takesValue(std::string_view arg)
+{
+    return arg == "-c" || arg == "--config" || arg == "--from" || arg == "--to" || arg == "--connect-timeout-ms";
+}
+
+} // namespace
+
+int runLookupCommand(int argc, char* argv[])
+{
+    // Options go to parseArgs; everything else (and all after "--") is an ID.
+    std::vector<char*> optionArgs{argv[0]};
+    std::vector<std::string> ids;
+    bool onlyIds = false;
+    for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
+        const std::string_view arg = argv[arg_idx];
+        if (onlyIds || arg.empty() || arg.front() != '-') {
+            ids.emplace_back(arg);
+        } else if (arg == "--") {
+            onlyIds = true;
+        } else {
+            optionArgs.push_back(argv[arg_idx]);
+            if (takesValue(arg) && arg_idx + 1 < argc)
+                optionArgs.push_back(argv[++arg_idx]);
+        }
+    }
+    const ParsedArgs args = parseArgs(int(optionArgs.size()), optionArgs.data(), {"-c|--config", "--from", "--to", "--connect-timeout-ms"},
+                                      {"--json", "-h|--help"});
+    if (args.flag("--help")) {
+        std::puts(kHelp);
+        return kExitAllFound;
+    }
+    if (!args.error.empty())
+        return fail(args.error + "; see slatrack lookup --help");
+    const auto configPath = args.value("--config");
+    if (!configPath)
+        return fail("-c FILE is required (the pipeline config)");
+    if (ids.empty())
+        return fail("no ID given; usage: slatrack lookup -c FILE [--from T] ID...");
+    const config::LoadResult loaded = config::loadConfigFile(*configPath);
+    if (!loaded.ok())
+        return fail("invalid config:\n" + config::formatErrors(loaded.errors));
+    const config::PipelineConfig& config = *loaded.config;
+
+    const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    monitor::AuditRange range;
+    range.toMs = nowMs;
+    range.nowMs = nowMs;
+    if (const auto to = args.value("--to")) {
+        const TimeArgument parsed = parseTimeArgument(*to, nowMs);
+        if (!parsed.ok)
+            return fail("--to " + parsed.error);
+        range.toMs = parsed.unixMs;
+    }
+    range.fromMs = std::min(range.toMs, nowMs) - config.window.count();
+    if (const auto from = args.value("--from")) {
+        const TimeArgument parsed = parseTimeArgument(*from, nowMs);
+        if (!parsed.ok)
+            return fail("--from " + parsed.error);
+        range.fromMs = parsed.unixMs;
+    }
+    if (const auto timeout = args.value("--connect-timeout-ms")) {
+        const TimeArgument parsed = parseTimeArgument(*timeout, 0);
+        if (!parsed.ok || parsed.unixMs <= 0)
+            return fail("--connect-timeout-ms expects a positive number of milliseconds, got \"" + *timeout + "\"");
+        range.connectTimeoutMs = parsed.unixMs;
+    }
+    if (range.toMs <= range.fromMs)
+        return fail("--to (" + monitor::formatRfc3339(range.toMs) + ") must be after --from (" + monitor::formatRfc3339(range.fromMs) + ")");
+
+    const monitor::LookupOutcome outcome = monitor::runLookup(config, range, ids, [](const std::string& line) {
+        std::fprintf(stderr, "slatrack lookup: %s\n", line.c_str());
+    });
+    if (!outcome.ok)
+        return fail(outcome.error);
+    const std::string text = args.flag("--json") ? monitor::lookupReportJson(outcome.report) + "\n" : monitor::lookupReportText(outcome.report);
+    std::fputs(text.c_str(), stdout);
+    const bool allFound = std::all_of(outcome.report.answers.begin(), outcome.report.answers.end(),
+                                      [](const monitor::LookupAnswer& answer) { return answer.found(); });
+    return allFound ? kExitAllFound : kExitSomeUnknown;
+}
+
+} // namespace slatrack::app
