@@ -179,10 +179,10 @@ void readMessage(const std::string& file, const json& entry, size_t entry_idx, F
     const std::string field = "messages[" + std::to_string(entry_idx) + "]";
     if (!entry.is_object())
         fail(file, field, "expected an object, got " + entry.dump());
-    static const std::set<std::string> kKeys = {"topic", "partition", "key", "key_hex", "value", "value_hex", "headers", "time", "count", "why"};
+    static const std::set<std::string> kKeys = {"topic", "partition", "key", "key_hex", "value", "value_hex", "headers", "time", "count", "phase", "why"};
     for (const auto& [name, unused] : entry.items())
         if (!kKeys.count(name))
-            fail(file, field + "." + name, "unknown field (expected one of topic, partition, key, key_hex, value, value_hex, headers, time, count, why)");
+            fail(file, field + "." + name, "unknown field (expected one of topic, partition, key, key_hex, value, value_hex, headers, time, count, phase, why)");
     const json* topic = optionalField(entry, "topic");
     if (!topic || !topic->is_string() || topic->get<std::string>().empty())
         fail(file, field + ".topic", "expected a topic name");
@@ -225,12 +225,32 @@ void readMessage(const std::string& file, const json& entry, size_t entry_idx, F
             }
         }
         message.timestampMs = timeField(file, field + ".time", *time, fixture.nowMs);
+        if (const json* phase = optionalField(entry, "phase")) {
+            if (!phase->is_number_integer() || phase->get<int>() < 0 || phase->get<int>() > 9)
+                fail(file, field + ".phase", "expected 0..9");
+            message.phase = phase->get<int>();
+            fixture.phaseCount = std::max(fixture.phaseCount, message.phase + 1);
+        }
         // A topic gets as many partitions as its messages name (checked
         // against an explicit "partitions" count afterwards).
         int& partitions = fixture.partitions[message.topic];
         partitions = std::max(partitions, message.partition + 1);
         fixture.messages.push_back(std::move(message));
     }
+}
+
+// Expected IDs may be written with the same substitutions as messages
+// (a composite ID created at "now-2m").
+json expandIds(const std::string& file, const std::string& field, json expect, int64_t nowMs)
+{
+    for (const char* list : {"stuck_ids", "lost_ids"}) {
+        if (!expect.contains(list) || !expect[list].is_array())
+            continue;
+        for (json& id : expect[list])
+            if (id.is_string())
+                id = expand(file, field + "." + list, id.get<std::string>(), nowMs, 0);
+    }
+    return expect;
 }
 
 std::optional<Path> pathNamed(const std::string& name)
@@ -300,9 +320,11 @@ Fixture loadFixture(const std::string& file, int64_t nowMs)
         fail(file, "config.kafka", "leave it out: the runner points the config at its own broker");
     fixture.config = *config;
 
-    // Topics named by the config get one partition unless said otherwise,
-    // so that a stage with no messages is still readable.
-    if (const json* stages = optionalField(*config, "stages"); stages && stages->is_array())
+    // Without "partitions", topics named by the config get one partition,
+    // so that a stage with no messages is still readable. With it, exactly
+    // those topics (and the messages' topics) exist: a configured topic can
+    // be missing on purpose.
+    if (const json* stages = optionalField(*config, "stages"); stages && stages->is_array() && !root.contains("partitions"))
         for (const json& stage : *stages)
             if (stage.is_object() && stage.contains("topics") && stage["topics"].is_array())
                 for (const json& topic : stage["topics"])
@@ -348,18 +370,18 @@ Fixture loadFixture(const std::string& file, int64_t nowMs)
     const json* expect = optionalField(root, "expect");
     if (!expect || !expect->is_object())
         fail(file, "expect", "expected the verdicts as an object");
-    fixture.expect = *expect;
+    fixture.expect = expandIds(file, "expect", *expect, nowMs);
     for (const Path path : kPaths)
         if (const json* overlay = optionalField(root, (std::string("expect_") + pathName(path)).c_str())) {
             if (!overlay->is_object())
                 fail(file, std::string("expect_") + pathName(path), "expected an object");
-            fixture.expectByPath[path] = *overlay;
+            fixture.expectByPath[path] = expandIds(file, std::string("expect_") + pathName(path), *overlay, nowMs);
         }
     if (const json* byOrder = optionalField(root, "expect_order")) {
         if (!byOrder->is_object())
             fail(file, "expect_order", "expected an object of order name -> verdicts");
         for (const auto& [name, overlay] : byOrder->items())
-            fixture.expectByOrder[name] = overlay;
+            fixture.expectByOrder[name] = expandIds(file, "expect_order." + name, overlay, nowMs);
     }
     return fixture;
 }

@@ -30,6 +30,11 @@ struct FixtureMessage {
     std::string value;
     std::vector<std::pair<std::string, std::string>> headers;
     int64_t timestampMs = 0;  // the Kafka timestamp
+    // Phases run one after the other: a phase's messages are produced (live)
+    // or fed (engine) only once everything of the earlier phases was read,
+    // e.g. a redelivery five minutes later. The read order applies within
+    // each phase. The audit, which reads a finished range, ignores phases.
+    int phase = 0;
 };
 
 // How the topics are read. Each step is a set of topics: the live path
@@ -54,6 +59,7 @@ struct Fixture {
     nlohmann::json config;         // a slatrack config, without kafka (the runner adds it)
     std::map<std::string, int> partitions;  // topics to create on the broker, with partition counts
     std::vector<FixtureMessage> messages;
+    int phaseCount = 1;
     std::vector<ReadOrder> orders;       // engine path
     std::vector<ReadOrder> liveOrders;   // live path
     std::optional<int64_t> fromMs;       // range start (audit --from, monitor replay start)

@@ -98,12 +98,13 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
         for (int32_t partition = 0; partition < partitions; ++partition)
             produced[{topic, partition}] = 0;
     monitor::SnapshotPtr snapshot;
-    int64_t readAtMs = 0;
+    bool started = false;
+    for (int phase = 0; phase < fixture.phaseCount; ++phase)
     for (size_t step_idx = 0; step_idx < order.steps.size(); ++step_idx) {
         const std::set<std::string> topics(order.steps[step_idx].begin(), order.steps[step_idx].end());
         std::vector<const FixtureMessage*> messages;
         for (const FixtureMessage& message : fixture.messages)
-            if (topics.count(message.topic)) {
+            if (message.phase == phase && topics.count(message.topic)) {
                 messages.push_back(&message);
                 ++produced[{message.topic, message.partition}];
             }
@@ -111,8 +112,10 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
             observed.error = "the runner could not produce the fixture: " + problem;
             return observed;
         }
-        if (step_idx == 0)
+        if (!started) {
             monitor->start();
+            started = true;
+        }
         if (!errorExpected.empty()) {
             snapshot = waitFor(*monitor, [&](const monitor::MonitorSnapshot& s) { return s.connectionDetail.find(errorExpected) != std::string::npos; },
                                kErrorLimit);
@@ -140,21 +143,23 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
             return true;
         }, kReadLimit);
         if (!snapshot) {
-            observed.error = "the monitor did not read step " + std::to_string(step_idx + 1) + " (" + order.name + ") within " +
+            observed.error = "the monitor did not read phase " + std::to_string(phase) + " step " + std::to_string(step_idx + 1) + " (" + order.name + ") within " +
                              std::to_string(kReadLimit.count()) + " s: " + describeSnapshot(monitor->latest().get());
             return observed;
         }
-        readAtMs = wallMs();
+        // Judged too, before the next step is produced: the engine path
+        // sweeps at the end of every step, and so must this one.
+        const int64_t readAtMs = wallMs();
+        snapshot = waitFor(*monitor, [&](const monitor::MonitorSnapshot& s) { return s.takenAtMs >= readAtMs + kSettleMs; },
+                           std::chrono::milliseconds(kSettleMs * 10));
+        if (!snapshot) {
+            observed.error = "no snapshot after the monitor read phase " + std::to_string(phase) + " step " + std::to_string(step_idx + 1);
+            return observed;
+        }
     }
     if (!errorExpected.empty()) {
         observed.describe = describeSnapshot(monitor->latest().get());
         return observed;  // no error came: the comparison says so
-    }
-    snapshot = waitFor(*monitor, [&](const monitor::MonitorSnapshot& s) { return s.takenAtMs >= readAtMs + kSettleMs; },
-                       std::chrono::milliseconds(kSettleMs * 10));
-    if (!snapshot) {
-        observed.error = "no snapshot after the monitor read everything";
-        return observed;
     }
     monitor->stop();
     observed.describe = describeSnapshot(snapshot.get());
