@@ -160,8 +160,11 @@ void fillCounts(Observed& observed, const std::vector<engine::StageCounters>& to
 {
     using C = engine::StageCounters;
     auto& counts = observed.counts;
-    counts["incoming"] = totals.front().seen - totals.front().duplicates;
-    counts["processed"] = totals.back().seen - totals.back().duplicates;
+    // Distinct records: a redelivery is not one, whether it came within the
+    // dedup horizon (duplicate) or after it (stale).
+    const std::vector<engine::StageCounters> first{totals.front()}, last{totals.back()};
+    counts["incoming"] = totals.front().seen - totals.front().duplicates - staleOf(first).value_or(0);
+    counts["processed"] = totals.back().seen - totals.back().duplicates - staleOf(last).value_or(0);
     counts["matched"] = totals.back().matched;
     counts["open"] = gauges.open - gauges.stuck;
     counts["stuck"] = gauges.stuck;
