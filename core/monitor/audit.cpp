@@ -1,8 +1,10 @@
 #include "audit.hpp"
 
 #include "batch_apply.hpp"
+#include "json_text.hpp"
 #include "monitor.hpp"
 #include "snapshot_builder.hpp"
+#include "status_json.hpp"
 #include "time_text.hpp"
 
 #include "core/engine/join_engine.hpp"
@@ -22,6 +24,12 @@ namespace {
 int64_t steadyMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Event times ahead of this (+ max_clock_skew) are rejected future_time.
+int64_t wallMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<engine::LostRecord>& lost)
@@ -45,6 +53,12 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
         report.late += counters.late;
         report.lateAfterLost += counters.lateAfterLost;
         report.beforeScope += counters.beforeScope;
+        report.clockSkew += counters.clockSkew;
+        report.worstClockSkewMs = std::max(report.worstClockSkewMs, counters.worstClockSkewMs);
+        report.stale += counters.stale;
+        report.lateHop += counters.lateHop;
+        report.idCollisions += counters.idCollisions;
+        report.lostOverflow += counters.lostOverflow;
         for (size_t reason_idx = 0; reason_idx < rejectedByReason.size(); ++reason_idx)
             rejectedByReason[reason_idx] += counters.rejected[reason_idx];
     }
@@ -52,6 +66,7 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
         if (rejectedByReason[reason_idx] > 0)
             report.rejectedByReason.emplace_back(engine::rejectReasonName(static_cast<engine::RejectReason>(reason_idx)), rejectedByReason[reason_idx]);
     report.latency = summarize(engine.totalEndToEnd());
+    report.hopLatency = hopSummaries(engine, std::nullopt);
     for (const auto& record : engine.oldestStuck(SIZE_MAX))
         report.stuckIds.push_back(record.id);
     std::sort(lost.begin(), lost.end(), [](const engine::LostRecord& a, const engine::LostRecord& b) {
@@ -60,6 +75,8 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
     for (const auto& record : lost)
         report.lostIds.push_back(record.id);
 
+    // Rejected messages were data too (unusable, but there): not "no data".
+    report.noData = report.rejected == 0 && std::all_of(report.readPerStage.begin(), report.readPerStage.end(), [](uint64_t read) { return read == 0; });
     if (report.stuck > 0)
         report.breaches.push_back(std::to_string(report.stuck) + " record(s) stuck longer than the SLA");
     if (report.lost > 0)
@@ -70,12 +87,21 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
 
 } // namespace
 
-AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& range,
+AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& requested,
                       const std::function<void(const std::string&)>& log)
 {
     AuditOutcome outcome;
+    AuditRange range = requested;
+    const int64_t nowMs = range.nowMs != 0 ? range.nowMs : wallMs();
+    if (range.toMs > nowMs) {
+        outcome.report.requestedToMs = range.toMs;
+        outcome.report.notes.push_back("--to " + formatRfc3339(range.toMs) + " is after now: clamped to now (" + formatRfc3339(nowMs) +
+                                       "), since records younger than the SLA cannot be judged yet");
+        range.toMs = nowMs;
+    }
     if (range.toMs <= range.fromMs) {
-        outcome.error = "--to must be after --from";
+        outcome.error = "--to (" + formatRfc3339(range.toMs) + (outcome.report.requestedToMs ? ", clamped to now" : "") + ") must be after --from (" +
+                        formatRfc3339(range.fromMs) + ")";
         return outcome;
     }
     engine::JoinEngine engine(Monitor::engineConfigFor(config));
@@ -94,7 +120,7 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
     const int64_t startedMs = steadyMs();
     for (;;) {
         for (auto batch = queue.pop(std::chrono::milliseconds(50)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-            applyBatch(engine, *batch, config, samples);
+            applyBatch(engine, *batch, config, samples, wallMs());
         // Judge as we go: keeps memory to the window even on long ranges.
         engine.advance(range.toMs);
         auto evicted = engine.takeLost();
@@ -107,6 +133,17 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
         }
         if (status.finished)
             break;
+        // A stage blind for connectTimeoutMs while reading: the audit cannot
+        // reach its end and must not pretend to.
+        for (size_t stage_idx = 0; stage_idx < status.health.size(); ++stage_idx) {
+            const auto& health = status.health[stage_idx];
+            if (status.started && health.state == StageHealthState::Blind && wallMs() - health.sinceMs > range.connectTimeoutMs) {
+                source.stop();
+                outcome.error = "can't judge: stage \"" + config.stages[stage_idx].name + "\" blind for more than " +
+                                std::to_string(range.connectTimeoutMs / 1000) + " s: " + health.why;
+                return outcome;
+            }
+        }
         if (!status.started && steadyMs() - startedMs > range.connectTimeoutMs) {
             source.stop();
             outcome.error = "could not read the topics from " + config.kafka.brokers + " within " + std::to_string(range.connectTimeoutMs / 1000) +
@@ -116,7 +153,7 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
     }
     source.stop();
     for (auto batch = queue.pop(std::chrono::milliseconds(0)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-        applyBatch(engine, *batch, config, samples);
+        applyBatch(engine, *batch, config, samples, wallMs());
     engine.finishAt(range.toMs);
     auto evicted = engine.takeLost();
     lost.insert(lost.end(), std::make_move_iterator(evicted.begin()), std::make_move_iterator(evicted.end()));
@@ -129,7 +166,25 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
     report.slaMs = config.sla.count();
     report.windowMs = config.window.count();
     report.rejectedSamples.assign(samples.begin(), samples.end());
-    report.skippedOutOfRange = source.status().skippedOutOfRange;
+    const ingest::SourceStatus final = source.status();  // after stop(): exact
+    report.skippedOutOfRange = final.skippedOutOfRange;
+    report.health = final.health;
+    report.readPerStage = final.eventsPerStage;
+    report.readPerStage.resize(config.stages.size(), 0);
+    // The audit read every stage to the end it set itself (the high
+    // watermarks at start), so "catching up" to the live end does not
+    // apply: a stage is ok or no_data (blind ones stopped the audit above).
+    report.health.resize(config.stages.size());
+    for (size_t stage_idx = 0; stage_idx < config.stages.size(); ++stage_idx) {
+        StageHealth& health = report.health[stage_idx];
+        if (health.state == StageHealthState::Blind)
+            continue;
+        std::string topics;
+        for (const auto& topic : config.stages[stage_idx].topics)
+            topics += (topics.empty() ? "" : ", ") + topic;
+        health.state = report.readPerStage[stage_idx] == 0 ? StageHealthState::NoData : StageHealthState::Ok;
+        health.why = health.state == StageHealthState::NoData ? "no record in range on " + topics : std::string();
+    }
     summarizeInto(report, engine, lost);
     outcome.ok = true;
     return outcome;
@@ -140,10 +195,26 @@ std::string auditReportJson(const AuditReport& report)
     nlohmann::json perStage = nlohmann::json::array();
     for (size_t stage_idx = 0; stage_idx < report.perStage.size(); ++stage_idx) {
         const auto& counters = report.perStage[stage_idx];
-        perStage.push_back({{"stage", report.stageNames[stage_idx]}, {"seen", counters.seen}, {"duplicates", counters.duplicates},
-                            {"early", counters.early}, {"orphans", counters.orphans}, {"stuck_declared", counters.stuck},
-                            {"lost", counters.lost}, {"rejected", counters.rejectedTotal()}, {"out_of_order", counters.outOfOrder}});
+        nlohmann::json entry = {{"stage", report.stageNames[stage_idx]}, {"seen", counters.seen}, {"duplicates", counters.duplicates},
+                                {"early", counters.early}, {"orphans", counters.orphans}, {"stuck_declared", counters.stuck},
+                                {"lost", counters.lost}, {"lost_overflow", counters.lostOverflow}, {"rejected", counters.rejectedTotal()},
+                                {"out_of_order", counters.outOfOrder}, {"late", counters.late}, {"late_after_lost", counters.lateAfterLost},
+                                {"late_incoming", counters.lateIncoming}, {"before_scope", counters.beforeScope},
+                                {"clock_skew", counters.clockSkew}, {"worst_clock_skew_ms", counters.worstClockSkewMs},
+                                {"stale", counters.stale}, {"late_hop", counters.lateHop}, {"id_collisions", counters.idCollisions},
+                                {"read", stage_idx < report.readPerStage.size() ? report.readPerStage[stage_idx] : 0}};
+        if (stage_idx > 0 && stage_idx < report.hopLatency.size()) {
+            const LatencySummary& hop = report.hopLatency[stage_idx];
+            entry["latency_from_previous_ms"] = {{"from", report.stageNames[stage_idx - 1]}, {"count", hop.count}, {"p50", hop.p50},
+                                                 {"p90", hop.p90}, {"p95", hop.p95}, {"p99", hop.p99}, {"max", hop.max}};
+        }
+        perStage.push_back(std::move(entry));
     }
+    nlohmann::json stuckIds = nlohmann::json::array(), lostIds = nlohmann::json::array();
+    for (const auto& id : report.stuckIds)
+        stuckIds.push_back(jsonSafeId(id));
+    for (const auto& id : report.lostIds)
+        lostIds.push_back(jsonSafeId(id));
     nlohmann::json rejectedByReason = nlohmann::json::object();
     for (const auto& [reason, count] : report.rejectedByReason)
         rejectedByReason[reason] = count;
@@ -153,6 +224,11 @@ std::string auditReportJson(const AuditReport& report)
         {"to", formatRfc3339(report.range.toMs)},
         {"from_ms", report.range.fromMs},
         {"to_ms", report.range.toMs},
+        {"requested_to_ms", report.requestedToMs ? nlohmann::json(*report.requestedToMs) : nlohmann::json()},
+        {"notes", report.notes},
+        {"verdict", report.verdict()},
+        {"no_data", report.noData},
+        {"health", healthJson(report.health, report.stageNames)},
         {"sla_ms", report.slaMs},
         {"window_ms", report.windowMs},
         {"within_sla", report.withinSla()},
@@ -169,16 +245,22 @@ std::string auditReportJson(const AuditReport& report)
         {"before_scope", report.beforeScope},
         {"late", report.late},
         {"late_after_lost", report.lateAfterLost},
+        {"lost_overflow", report.lostOverflow},
+        {"clock_skew", report.clockSkew},
+        {"worst_clock_skew_ms", report.worstClockSkewMs},
+        {"stale", report.stale},
+        {"late_hop", report.lateHop},
+        {"id_collisions", report.idCollisions},
         {"rejected", report.rejected},
         {"rejected_by_reason", rejectedByReason},
         {"rejected_samples", report.rejectedSamples},
         {"skipped_out_of_range", report.skippedOutOfRange},
         {"latency_ms", {{"count", report.latency.count}, {"p50", report.latency.p50}, {"p90", report.latency.p90}, {"p95", report.latency.p95}, {"p99", report.latency.p99}, {"max", report.latency.max}}},
-        {"stuck_ids", report.stuckIds},
-        {"lost_ids", report.lostIds},
+        {"stuck_ids", stuckIds},
+        {"lost_ids", lostIds},
         {"per_stage", perStage},
     };
-    return out.dump(2);
+    return dumpJson(out, 2);
 }
 
 std::string auditReportText(const AuditReport& report)
@@ -186,12 +268,20 @@ std::string auditReportText(const AuditReport& report)
     std::ostringstream out;
     out << "slatrack audit of " << report.pipeline << ": " << formatRfc3339(report.range.fromMs) << " .. " << formatRfc3339(report.range.toMs)
         << " (SLA " << report.slaMs << " ms)\n";
-    out << "  " << (report.withinSla() ? "WITHIN SLA" : "SLA BREACHED") << "\n";
+    for (const auto& note : report.notes)
+        out << "  note: " << note << "\n";
+    if (report.noData)
+        out << "  NO DATA: not one record in range was read from any stage (check the topic names and the range)\n";
+    else
+        out << "  " << (report.withinSla() ? "WITHIN SLA" : "SLA BREACHED") << "\n";
     for (const auto& breach : report.breaches)
         out << "    - " << breach << "\n";
     out << "  incoming " << report.incoming << ", processed " << report.processed << ", matched " << report.matched << "\n";
     out << "  open " << report.open << ", stuck " << report.stuck << ", lost " << report.lost << ", early " << report.early << "\n";
     out << "  duplicates " << report.duplicates << ", orphans " << report.orphans << ", late " << report.late << ", rejected " << report.rejected << "\n";
+    if (report.clockSkew + report.stale + report.lateHop + report.idCollisions + report.lostOverflow > 0)
+        out << "  clock_skew " << report.clockSkew << " (worst " << report.worstClockSkewMs << " ms), stale " << report.stale << ", late_hop "
+            << report.lateHop << ", id_collisions " << report.idCollisions << ", lost_overflow " << report.lostOverflow << "\n";
     out << "  latency ms: p50 " << report.latency.p50 << ", p90 " << report.latency.p90 << ", p95 " << report.latency.p95 << ", p99 " << report.latency.p99
         << ", max " << report.latency.max << " (" << report.latency.count << " records)\n";
     constexpr size_t kShownIds = 20;
@@ -205,6 +295,15 @@ std::string auditReportText(const AuditReport& report)
             out << " ... (--json lists all)";
         out << "\n";
     };
+    for (size_t stage_idx = 1; stage_idx < report.hopLatency.size() && report.stageNames.size() > 2; ++stage_idx) {
+        const LatencySummary& hop = report.hopLatency[stage_idx];
+        out << "  hop " << report.stageNames[stage_idx - 1] << " -> " << report.stageNames[stage_idx] << " ms: p50 " << hop.p50 << ", p99 " << hop.p99
+            << ", max " << hop.max << " (" << hop.count << ")\n";
+    }
+    for (size_t stage_idx = 0; stage_idx < report.health.size() && stage_idx < report.stageNames.size(); ++stage_idx)
+        if (report.health[stage_idx].state != StageHealthState::Ok)
+            out << "  stage " << report.stageNames[stage_idx] << ": " << ingest::stageHealthName(report.health[stage_idx].state) << ": "
+                << report.health[stage_idx].why << "\n";
     listIds("stuck", report.stuckIds);
     listIds("lost", report.lostIds);
     for (const auto& [reason, count] : report.rejectedByReason)

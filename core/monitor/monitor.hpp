@@ -22,6 +22,7 @@ namespace slatrack::monitor {
 struct MonitorOptions {
     int64_t publishIntervalMs = 250;    // at most 4 snapshots/s
     std::optional<int64_t> fromMs;      // replay start; default now - window
+    int64_t metadataRefreshMs = 10'000; // partition discovery (SourceOptions::metadataRefreshMs)
     // Called on the engine thread with every new snapshot; keep it short
     // (hand it to your own thread/event loop).
     std::function<void(SnapshotPtr)> onSnapshot;
@@ -31,6 +32,10 @@ struct MonitorOptions {
 // Runs a pipeline monitor: a KafkaSource feeding a JoinEngine that lives on
 // the monitor's own thread (its single writer), publishing an immutable
 // MonitorSnapshot every publishIntervalMs.
+//
+// Nothing escapes the engine thread: an exception there stops the monitor
+// and publishes a last snapshot with fatalError set (the modes then exit
+// with a message); an exception in a post()ed task is logged and skipped.
 //
 // Threading: construct, start(), stop(), latest(), post() from any one
 // controlling thread (latest() and post() from any thread). Work posted
@@ -58,6 +63,9 @@ public:
 
 private:
     void run();
+    void loop();
+    void fail(const std::string& error);
+    void log(const std::string& line) const;
     void apply(ingest::IngestBatch& batch);
     void publish(int64_t nowMs);
 
@@ -79,7 +87,6 @@ private:
     // engine thread only
     std::deque<GaugeSample> m_gaugeHistory;
     std::deque<std::string> m_rejectedSamples;
-    int64_t m_lastPublishMs = 0;
     uint64_t m_lastReplayConsumed = 0;
     int64_t m_lastReplaySampleMs = 0;
     double m_replayRatePerMs = 0;
