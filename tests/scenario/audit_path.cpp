@@ -1,10 +1,10 @@
 // The audit path: every message produced to an embedded broker, then
 // monitor::runAudit over the fixture's range, as `slatrack audit --json`
 // runs it (the exit code is derived the way app/audit_command derives it).
+#include "broker.hpp"
 #include "paths.hpp"
 #include "producer.hpp"
 
-#include "core/ingest/mock_broker.hpp"
 #include "core/monitor/audit.hpp"
 
 namespace slatrack::scenario {
@@ -14,6 +14,7 @@ namespace {
 constexpr int kExitWithinSla = 0;
 constexpr int kExitBreached = 1;
 constexpr int kExitError = 2;
+constexpr int kExitNoData = 3;
 constexpr int64_t kConnectTimeoutMs = 15'000;
 
 } // namespace
@@ -21,17 +22,15 @@ constexpr int64_t kConnectTimeoutMs = 15'000;
 Observed runAuditPath(const Fixture& fixture)
 {
     Observed observed;
-    ingest::MockBroker broker;
-    for (const auto& [topic, partitions] : fixture.partitions)
-        broker.createTopic(topic, partitions);
+    const auto broker = startBroker(fixture);
     std::vector<const FixtureMessage*> messages;
     for (const FixtureMessage& message : fixture.messages)
         messages.push_back(&message);
-    if (const std::string problem = produce(broker.bootstrapServers(), messages); !problem.empty()) {
+    if (const std::string problem = produce(broker->bootstrapServers(), messages); !problem.empty()) {
         observed.error = "the runner could not produce the fixture: " + problem;
         return observed;
     }
-    const config::LoadResult loaded = loadFixtureConfig(fixture, broker.bootstrapServers());
+    const config::LoadResult loaded = loadFixtureConfig(fixture, broker->bootstrapServers());
     if (noteConfigErrors(loaded, observed)) {
         observed.exitCode = kExitError;
         return observed;
@@ -40,6 +39,7 @@ Observed runAuditPath(const Fixture& fixture)
     range.toMs = fixture.toMs.value_or(fixture.nowMs);
     range.fromMs = fixture.fromMs.value_or(range.toMs - loaded.config->window.count());  // audit_command's default
     range.connectTimeoutMs = kConnectTimeoutMs;
+    range.nowMs = fixture.nowMs;  // what --to is clamped to: the fixture's "now"
 
     monitor::AuditOutcome outcome;
     try {
@@ -49,7 +49,7 @@ Observed runAuditPath(const Fixture& fixture)
         return observed;
     }
     if (!outcome.ok) {
-        observed.error = outcome.error;
+        observed.error = outcome.error;  // e.g. a configured topic that does not exist, named
         observed.exitCode = kExitError;
         return observed;
     }
@@ -66,7 +66,7 @@ Observed runAuditPath(const Fixture& fixture)
         observed.error = std::string("auditReportJson threw (audit --json aborts here): ") + error.what();
         return observed;
     }
-    observed.exitCode = report.withinSla() ? kExitWithinSla : kExitBreached;
+    observed.exitCode = report.noData ? kExitNoData : (report.withinSla() ? kExitWithinSla : kExitBreached);
 
     engine::Gauges gauges;
     gauges.open = report.open + report.stuck;
@@ -90,6 +90,10 @@ Observed runAuditPath(const Fixture& fixture)
     observed.lostIds = report.lostIds;
     observed.skippedOutOfRange = report.skippedOutOfRange;
     observed.latency = LatencySeen{report.latency.count, report.latency.max};
+    std::map<std::string, LatencySeen> hops;
+    for (size_t stage_idx = 1; stage_idx < report.hopLatency.size() && stage_idx < report.stageNames.size(); ++stage_idx)
+        hops[report.stageNames[stage_idx]] = LatencySeen{report.hopLatency[stage_idx].count, report.hopLatency[stage_idx].max};
+    observed.hops = hops;
     return observed;
 }
 

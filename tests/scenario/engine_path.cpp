@@ -116,20 +116,17 @@ Observed runEnginePath(const Fixture& fixture, const ReadOrder& order)
     // Assignment: every partition known, none caught up yet.
     for (const auto& [where, source] : sources)
         engine->setCaughtUp(source.stage, source.index, false);
-    for (int phase = 0; phase < fixture.phaseCount; ++phase)
-    for (size_t step_idx = 0; step_idx < order.steps.size(); ++step_idx) {
-        const std::set<std::string> topics(order.steps[step_idx].begin(), order.steps[step_idx].end());
-        auto inStep = [&](const FixtureMessage& message) { return message.phase == phase && topics.count(message.topic) > 0; };
+    for (const ReadRound& round : readRounds(fixture, order)) {
         std::set<std::pair<std::string, int32_t>> reading;
         for (const FixtureMessage& message : fixture.messages)
-            if (inStep(message))
+            if (round.holds(message))
                 reading.insert({message.topic, message.partition});
-        // A partition with nothing to read in this step sits at its end
+        // A partition with nothing to read in this round sits at its end
         // (read before, or not produced yet): caught up, as after an EOF.
         for (const auto& [where, source] : sources)
             engine->setCaughtUp(source.stage, source.index, !reading.count(where));
         for (const FixtureMessage& message : fixture.messages) {
-            if (!inStep(message))
+            if (!round.holds(message))
                 continue;
             const auto found = sources.find({message.topic, message.partition});
             if (found == sources.end())
@@ -158,7 +155,7 @@ Observed runEnginePath(const Fixture& fixture, const ReadOrder& order)
             event.offset = offset;
             ingestAt(*engine, std::span<const engine::Event>(&event, 1), now);
             // As the monitor does between batches: watermarks and dedup
-            // expiry move with every event, judging waits for the step's end.
+            // expiry move with every event, judging waits for the round's end.
             engine->advance(now);
         }
         for (const auto& [where, source] : sources)

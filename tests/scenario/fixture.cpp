@@ -305,7 +305,7 @@ Fixture loadFixture(const std::string& file, int64_t nowMs)
     if (!root.is_object())
         fail(file, "(top level)", "expected an object");
     static const std::set<std::string> kKeys = {"about", "config", "partitions", "messages", "orders", "live_orders", "from", "to",
-                                                "skip", "expect", "expect_engine", "expect_audit", "expect_live", "expect_order"};
+                                                "missing_topics", "skip", "expect", "expect_engine", "expect_audit", "expect_live", "expect_order"};
     for (const auto& [name, unused] : root.items())
         if (!kKeys.count(name))
             fail(file, name, "unknown field (see tests/fixtures/README.md)");
@@ -349,6 +349,15 @@ Fixture loadFixture(const std::string& file, int64_t nowMs)
             if (fixture.partitions[topic] > count.get<int>())
                 fail(file, "partitions." + topic, "a message names partition " + std::to_string(fixture.partitions[topic] - 1) + ", past the count");
 
+    if (const json* missing = optionalField(root, "missing_topics")) {
+        if (!missing->is_array())
+            fail(file, "missing_topics", "expected an array of topic names");
+        for (const json& topic : *missing) {
+            if (!topic.is_string() || fixture.partitions.count(topic.get<std::string>()))
+                fail(file, "missing_topics", "expected names of topics that no message or partition count names, got " + topic.dump());
+            fixture.missingTopics.push_back(topic.get<std::string>());
+        }
+    }
     if (const json* from = optionalField(root, "from"))
         fixture.fromMs = timeField(file, "from", *from, nowMs);
     if (const json* to = optionalField(root, "to"))
@@ -384,6 +393,15 @@ Fixture loadFixture(const std::string& file, int64_t nowMs)
             fixture.expectByOrder[name] = expandIds(file, "expect_order." + name, overlay, nowMs);
     }
     return fixture;
+}
+
+std::vector<ReadRound> readRounds(const Fixture& fixture, const ReadOrder& order)
+{
+    std::vector<ReadRound> rounds;
+    for (int phase = 0; phase < fixture.phaseCount; ++phase)
+        for (size_t step_idx = 0; step_idx < order.steps.size(); ++step_idx)
+            rounds.push_back(ReadRound{phase, step_idx, std::set<std::string>(order.steps[step_idx].begin(), order.steps[step_idx].end())});
+    return rounds;
 }
 
 nlohmann::json Fixture::expectationFor(Path path, const std::string& orderName) const

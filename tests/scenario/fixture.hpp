@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -58,6 +59,9 @@ struct Fixture {
     int64_t nowMs = 0;             // what "now" meant when the file was read
     nlohmann::json config;         // a slatrack config, without kafka (the runner adds it)
     std::map<std::string, int> partitions;  // topics to create on the broker, with partition counts
+    // Topics the broker must answer "unknown topic" for (see README.md: the
+    // mock cluster would otherwise create any topic a client names).
+    std::vector<std::string> missingTopics;
     std::vector<FixtureMessage> messages;
     int phaseCount = 1;
     std::vector<ReadOrder> orders;       // engine path
@@ -75,6 +79,17 @@ struct Fixture {
     std::map<Path, nlohmann::json> expectByPath;
     std::map<std::string, nlohmann::json> expectByOrder;
 };
+
+// One round of reading: the messages of one phase on one step's topics.
+// Phases run in order, the read order's steps within each.
+struct ReadRound {
+    int phase = 0;
+    size_t step = 0;
+    std::set<std::string> topics;
+    bool holds(const FixtureMessage& message) const { return message.phase == phase && topics.count(message.topic) > 0; }
+    std::string name() const { return "phase " + std::to_string(phase) + " step " + std::to_string(step + 1); }
+};
+std::vector<ReadRound> readRounds(const Fixture& fixture, const ReadOrder& order);
 
 // Reads and checks a fixture; relative times ("now-30s") are resolved
 // against nowMs. Throws FixtureError naming the file and the field.

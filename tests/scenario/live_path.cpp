@@ -4,10 +4,10 @@
 // everything before it, so a later stage really is read first when the
 // order says so. The verdicts are the last snapshot's, taken once
 // everything was read and judged.
+#include "broker.hpp"
 #include "paths.hpp"
 #include "producer.hpp"
 
-#include "core/ingest/mock_broker.hpp"
 #include "core/monitor/monitor.hpp"
 
 #include <chrono>
@@ -47,13 +47,24 @@ monitor::SnapshotPtr waitFor(const monitor::Monitor& monitor, const std::functio
     return nullptr;
 }
 
+// Everything the monitor says is wrong: the connection, a fatal error,
+// stages it cannot judge (a missing topic blinds its stage, naming it).
+std::string monitorSays(const monitor::MonitorSnapshot& snapshot)
+{
+    std::string out = snapshot.connectionDetail;
+    for (const std::string& part : {snapshot.fatalError, snapshot.cantJudge()})
+        if (!part.empty())
+            out += (out.empty() ? "" : "; ") + part;
+    return out;
+}
+
 std::string describeSnapshot(const monitor::MonitorSnapshot* snapshot)
 {
     if (!snapshot)
         return "no snapshot";
     std::string out = std::string("phase ") + monitor::phaseName(snapshot->phase) + ", connected " + (snapshot->connected ? "yes" : "no");
-    if (!snapshot->connectionDetail.empty())
-        out += " (" + snapshot->connectionDetail + ")";
+    if (const std::string says = monitorSays(*snapshot); !says.empty())
+        out += " (" + says + ")";
     for (const auto& partition : snapshot->partitions)
         out += ", " + partition.topic + "[" + std::to_string(partition.partition) + "] at " + std::to_string(partition.position) + "/" +
                std::to_string(partition.highWatermark) + (partition.caughtUp ? " caught up" : "");
@@ -68,10 +79,8 @@ std::string describeSnapshot(const monitor::MonitorSnapshot* snapshot)
 Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
 {
     Observed observed;
-    ingest::MockBroker broker;
-    for (const auto& [topic, partitions] : fixture.partitions)
-        broker.createTopic(topic, partitions);
-    const config::LoadResult loaded = loadFixtureConfig(fixture, broker.bootstrapServers());
+    const auto broker = startBroker(fixture);
+    const config::LoadResult loaded = loadFixtureConfig(fixture, broker->bootstrapServers());
     if (noteConfigErrors(loaded, observed))
         return observed;
     const config::PipelineConfig& config = *loaded.config;
@@ -99,16 +108,14 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
             produced[{topic, partition}] = 0;
     monitor::SnapshotPtr snapshot;
     bool started = false;
-    for (int phase = 0; phase < fixture.phaseCount; ++phase)
-    for (size_t step_idx = 0; step_idx < order.steps.size(); ++step_idx) {
-        const std::set<std::string> topics(order.steps[step_idx].begin(), order.steps[step_idx].end());
+    for (const ReadRound& round : readRounds(fixture, order)) {
         std::vector<const FixtureMessage*> messages;
         for (const FixtureMessage& message : fixture.messages)
-            if (message.phase == phase && topics.count(message.topic)) {
+            if (round.holds(message)) {
                 messages.push_back(&message);
                 ++produced[{message.topic, message.partition}];
             }
-        if (const std::string problem = produce(broker.bootstrapServers(), messages); !problem.empty()) {
+        if (const std::string problem = produce(broker->bootstrapServers(), messages); !problem.empty()) {
             observed.error = "the runner could not produce the fixture: " + problem;
             return observed;
         }
@@ -117,18 +124,19 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
             started = true;
         }
         if (!errorExpected.empty()) {
-            snapshot = waitFor(*monitor, [&](const monitor::MonitorSnapshot& s) { return s.connectionDetail.find(errorExpected) != std::string::npos; },
+            snapshot = waitFor(*monitor, [&](const monitor::MonitorSnapshot& s) { return monitorSays(s).find(errorExpected) != std::string::npos; },
                                kErrorLimit);
             if (snapshot) {
-                observed.error = snapshot->connectionDetail;
+                observed.error = monitorSays(*snapshot);
                 return observed;
             }
             continue;
         }
         // Read everything: every partition the pipeline reads is at its end
-        // (as of a fresh position report) and the replay is over.
+        // (as of a fresh position report), the replay is over and every
+        // stage can be judged (health ok or no_data, not catching up).
         snapshot = waitFor(*monitor, [&](const monitor::MonitorSnapshot& s) {
-            if (s.phase != monitor::Phase::Live)
+            if (s.phase != monitor::Phase::Live || !s.cantJudge().empty())
                 return false;
             for (const auto& [where, count] : produced) {
                 if (!readTopics.count(where.first))
@@ -143,7 +151,7 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
             return true;
         }, kReadLimit);
         if (!snapshot) {
-            observed.error = "the monitor did not read phase " + std::to_string(phase) + " step " + std::to_string(step_idx + 1) + " (" + order.name + ") within " +
+            observed.error = "the monitor did not read " + round.name() + " (" + order.name + ") within " +
                              std::to_string(kReadLimit.count()) + " s: " + describeSnapshot(monitor->latest().get());
             return observed;
         }
@@ -153,7 +161,7 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
         snapshot = waitFor(*monitor, [&](const monitor::MonitorSnapshot& s) { return s.takenAtMs >= readAtMs + kSettleMs; },
                            std::chrono::milliseconds(kSettleMs * 10));
         if (!snapshot) {
-            observed.error = "no snapshot after the monitor read phase " + std::to_string(phase) + " step " + std::to_string(step_idx + 1);
+            observed.error = "no snapshot after the monitor read " + round.name();
             return observed;
         }
     }
@@ -173,6 +181,10 @@ Observed runLivePath(const Fixture& fixture, const ReadOrder& order)
     // lostIds stay unobserved: the monitor hands lost records to the store
     // (today: drops them); the snapshot only counts them.
     observed.latency = LatencySeen{snapshot->latencySinceStart.count, snapshot->latencySinceStart.max};
+    std::map<std::string, LatencySeen> hops;
+    for (size_t stage_idx = 1; stage_idx < snapshot->hopLatencySinceStart.size() && stage_idx < config.stages.size(); ++stage_idx)
+        hops[config.stages[stage_idx].name] = LatencySeen{snapshot->hopLatencySinceStart[stage_idx].count, snapshot->hopLatencySinceStart[stage_idx].max};
+    observed.hops = hops;
     return observed;
 }
 

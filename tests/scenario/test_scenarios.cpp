@@ -105,7 +105,13 @@ private slots:
         const scenario::ReadOrder& readOrder = which == Path::Audit ? fixture.orders.front() : orders.at(static_cast<size_t>(order));
         const std::string orderName = which == Path::Audit ? "together" : readOrder.name;
 
-        const scenario::Observed observed = runPath(fixture, which, readOrder);
+        scenario::Observed observed;
+        try {
+            observed = runPath(fixture, which, readOrder);
+        } catch (const std::exception& error) {
+            // The runner's own failure (no broker, ...): this row only.
+            QFAIL((fixture.file + ": the runner failed: " + error.what()).c_str());
+        }
         std::vector<std::string> notes;
         const std::vector<std::string> mismatches = scenario::compareVerdicts(fixture.expectationFor(which, orderName), observed, notes);
         // Notes (what this path cannot observe) only matter to whoever

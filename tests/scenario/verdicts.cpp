@@ -223,7 +223,7 @@ std::vector<std::string> compareVerdicts(const json& expected, const Observed& o
         const std::string want = text->get<std::string>();
         if (observed.error.find(want) == std::string::npos)
             mismatches.push_back("expected an error mentioning \"" + want + "\", got " +
-                                 (observed.error.empty() ? std::string("none (") + observed.describe + ")" : "\"" + observed.error + "\""));
+                                 (observed.error.empty() ? std::string("none") : "\"" + observed.error + "\""));
         if (observed.exitCode && expected.contains("exit") && *observed.exitCode != expected["exit"].get<int>())
             mismatches.push_back("exit: expected " + expected["exit"].dump() + ", got " + std::to_string(*observed.exitCode));
         return mismatches;
