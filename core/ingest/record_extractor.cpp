@@ -279,6 +279,8 @@ ExtractResult RecordExtractor::extract(const RawMessage& message, int64_t nowMs,
         std::string_view text = message.value;
         if (text.size() >= 3 && text.substr(0, 3) == "\xef\xbb\xbf")
             text.remove_prefix(3);
+        if (text.empty())  // nothing after the mark (also: no zero-length memcpy into an unallocated buffer)
+            return reject(RejectReason::NotJson, "value is only a UTF-8 byte order mark, expected a JSON object");
         if (!m_json->reserve(text.size(), m_limits.maxJsonValueBytes))
             return reject(RejectReason::TooLarge, "cannot allocate " + std::to_string(text.size()) + " bytes to parse the value");
         std::memcpy(m_json->buffer.get(), text.data(), text.size());

@@ -2,7 +2,7 @@
 // cluster started here, with messages written so that each record is in a
 // known state at the end of the range.
 #include "core/engine/record_id.hpp"
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 
 #include <QtTest>

@@ -3,7 +3,7 @@
 // headers, timestamp, a value with markup and bytes that are not UTF-8),
 // and each way it can fail names what and where.
 #include "core/ingest/message_fetcher.hpp"
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 
 #include <QtTest>

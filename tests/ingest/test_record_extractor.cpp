@@ -286,6 +286,7 @@ private slots:
         bad("code point above U+10FFFF", "{\"id\":\"r1\",\"x\":\"\xf4\x90\x80\x80\"}", RejectReason::NotJson);
         bad("invalid UTF-8 in a key", "{\"\xff\":1,\"id\":\"r1\"}", RejectReason::NotJson);
         bad("partial byte order mark", "\xef\xbb{\"id\":\"r1\"}", RejectReason::NotJson);
+        bad("byte order mark only", "\xef\xbb\xbf", RejectReason::NotJson);
         // nlohmann threw out_of_range here, which escaped the old extractor.
         bad("number overflow elsewhere", R"({"id":"r1","x":1e400})", RejectReason::NotJson);
         bad("number overflow in the time", R"({"id":"r1","ts":-1e400})", RejectReason::NotJson);

@@ -2,7 +2,7 @@
 
 #include "fixture.hpp"
 
-#include "core/ingest/mock_broker.hpp"
+#include "core/demo/mock_broker.hpp"
 
 #include <memory>
 #include <string>
