@@ -7,6 +7,7 @@
 #include "core/monitor/audit.hpp"
 #include "core/monitor/time_text.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -16,6 +17,7 @@ namespace {
 constexpr int kExitWithinSla = 0;
 constexpr int kExitBreached = 1;
 constexpr int kExitError = 2;
+constexpr int kExitNoData = 3;
 
 int fail(const std::string& message)
 {
@@ -31,7 +33,10 @@ int runAuditCommand(int argc, char* argv[])
         std::puts("usage: slatrack audit -c FILE [--from T] [--to T] [--json]\n"
                   "  T: now, -DURATION (-30m), RFC 3339 (2026-11-21T02:10:00Z) or Unix ms\n"
                   "  default range: the config's window ending now\n"
-                  "  exit status: 0 within SLA, 1 breached, 2 on error");
+                  "  a --to after now is clamped to now (the report says so)\n"
+                  "  IDs that are not valid UTF-8 are written as \"hex:<bytes in hex>\" in --json\n"
+                  "  exit status: 0 within SLA, 1 breached, 2 on error (e.g. a topic that does not exist),\n"
+                  "               3 no data (not one record in range was read)");
         return kExitWithinSla;
     }
     if (!args.error.empty())
@@ -53,7 +58,9 @@ int runAuditCommand(int argc, char* argv[])
             return fail("--to " + parsed.error);
         range.toMs = parsed.unixMs;
     }
-    range.fromMs = range.toMs - config.window.count();
+    range.nowMs = nowMs;
+    // The default range ends where the audit can judge: now at the latest.
+    range.fromMs = std::min(range.toMs, nowMs) - config.window.count();
     if (const auto from = args.value("--from")) {
         const TimeArgument parsed = parseTimeArgument(*from, nowMs);
         if (!parsed.ok)
@@ -76,6 +83,10 @@ int runAuditCommand(int argc, char* argv[])
         return fail(outcome.error);
     const std::string text = args.flag("--json") ? monitor::auditReportJson(outcome.report) + "\n" : monitor::auditReportText(outcome.report);
     std::fputs(text.c_str(), stdout);
+    if (outcome.report.noData) {
+        std::fprintf(stderr, "slatrack audit: no data: not one record in range was read\n");
+        return kExitNoData;
+    }
     return outcome.report.withinSla() ? kExitWithinSla : kExitBreached;
 }
 

@@ -24,18 +24,47 @@ namespace slatrack::app {
 
 namespace {
 
+void reportUnexpected(const char* where, const char* what)
+{
+    std::fprintf(stderr, "slatrack: internal error %s: %s\n", where, what);
+    auto* box = new QMessageBox(QMessageBox::Critical, QStringLiteral("slatrack: internal error"),
+                                QStringLiteral("Internal error %1").arg(QString::fromUtf8(where)), QMessageBox::Ok);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(QString::fromUtf8(what));
+    box->open();
+}
+
 // Runs `work` on the thread pool and `done(result)` back on `context`'s
-// thread, unless `context` is gone by then.
+// thread, unless `context` is gone by then. Neither may let an exception
+// out: on a pool thread it would be std::terminate, in the event loop
+// undefined behaviour. On the pool it is logged (work() reports its own
+// expected errors in its result); on the UI thread it is shown.
 template <typename Work, typename Done>
 void offUiThread(QObject* context, Work work, Done done)
 {
     QPointer<QObject> guard(context);
     QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)]() mutable {
-        auto result = std::make_shared<decltype(work())>(work());
+        std::shared_ptr<decltype(work())> result;
+        try {
+            result = std::make_shared<decltype(work())>(work());
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "slatrack: internal error in background work: %s\n", error.what());
+            return;
+        } catch (...) {
+            std::fprintf(stderr, "slatrack: internal error in background work (unknown exception)\n");
+            return;
+        }
         if (guard)
             QMetaObject::invokeMethod(guard, [guard, result, done = std::move(done)]() mutable {
-                if (guard)
+                if (!guard)
+                    return;
+                try {
                     done(std::move(*result));
+                } catch (const std::exception& error) {
+                    reportUnexpected("after background work", error.what());
+                } catch (...) {
+                    reportUnexpected("after background work", "unknown exception");
+                }
             }, Qt::QueuedConnection);
     });
 }
@@ -173,8 +202,19 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
     options.onSnapshot = [receiver](monitor::SnapshotPtr snapshot) { receiver->post(std::move(snapshot)); };
     options.log = [](const std::string& line) { std::fprintf(stderr, "slatrack: %s\n", line.c_str()); };
     m_monitor.reset();
-    m_monitor = std::make_unique<monitor::Monitor>(config, options);
-    m_monitor->start();
+    try {
+        m_monitor = std::make_unique<monitor::Monitor>(config, options);
+        m_monitor->start();
+    } catch (const std::exception& error) {
+        // e.g. an engine that cannot hold the config: say so, offer the
+        // first-run screen again instead of aborting.
+        m_monitor.reset();
+        std::fprintf(stderr, "slatrack: the monitor could not start: %s\n", error.what());
+        showError(QStringLiteral("The monitor could not start"), QString::fromStdString(error.what()));
+        m_window->hide();
+        showFirstRun({});
+        return;
+    }
     // Background threads (consumer, engine, librdkafka, demo) yield to the UI
     // thread; re-applied periodically for threads started later.
     if (!m_priorityTimer) {

@@ -69,6 +69,10 @@ int runHeadlessCommand(int argc, char* argv[])
         if (const monitor::SnapshotPtr snapshot = monitor.latest()) {
             std::fputs((monitor::statusLineJson(*snapshot) + "\n").c_str(), stdout);
             std::fflush(stdout);
+            if (!snapshot->fatalError.empty()) {
+                monitor.stop();
+                return fail("the monitor stopped: " + snapshot->fatalError);
+            }
         }
         if (signal != 0) {
             std::fprintf(stderr, "slatrack: stopping (signal %d)\n", signal);

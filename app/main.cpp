@@ -8,17 +8,49 @@
 #include "usage.hpp"
 
 #include <cstdio>
+#include <exception>
 #include <string_view>
+
+namespace {
+
+constexpr int kExitError = 2;
+
+// Every mode's entry point: whatever a mode did not handle becomes a message
+// naming the mode and exit status 2, never an abort.
+template <typename Mode>
+int guarded(const char* mode, Mode run)
+{
+    try {
+        return run();
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "slatrack%s%s: internal error: %s\n", *mode ? " " : "", mode, error.what());
+    } catch (...) {
+        std::fprintf(stderr, "slatrack%s%s: internal error (unknown exception)\n", *mode ? " " : "", mode);
+    }
+    return kExitError;
+}
+
+int dispatch(int argc, char* argv[]);
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
-    if (argc > 1 && std::string_view(argv[1]) == "broker") return slatrack::app::runBrokerCommand(argc - 1, argv + 1);
-    if (argc > 1 && std::string_view(argv[1]) == "simulate") return slatrack::app::runSimulateCommand(argc - 1, argv + 1);
-    if (argc > 1 && std::string_view(argv[1]) == "audit") return slatrack::app::runAuditCommand(argc - 1, argv + 1);
+    // The modes guard themselves; this catches what choosing one may throw.
+    return guarded("", [&] { return dispatch(argc, argv); });
+}
+
+namespace {
+
+int dispatch(int argc, char* argv[])
+{
     using namespace slatrack::app;
+    if (argc > 1 && std::string_view(argv[1]) == "broker") return guarded("broker", [&] { return runBrokerCommand(argc - 1, argv + 1); });
+    if (argc > 1 && std::string_view(argv[1]) == "simulate") return guarded("simulate", [&] { return runSimulateCommand(argc - 1, argv + 1); });
+    if (argc > 1 && std::string_view(argv[1]) == "audit") return guarded("audit", [&] { return runAuditCommand(argc - 1, argv + 1); });
     for (int arg_idx = 1; arg_idx < argc; ++arg_idx)
         if (std::string_view(argv[arg_idx]) == "--headless")
-            return runHeadlessCommand(argc, argv);
+            return guarded("--headless", [&] { return runHeadlessCommand(argc, argv); });
     for (int arg_idx = 1; arg_idx < argc; ++arg_idx) {
         const std::string_view arg = argv[arg_idx];
         if (arg == "-h" || arg == "--help") {
@@ -30,5 +62,7 @@ int main(int argc, char* argv[])
             return 0;
         }
     }
-    return runGuiCommand(argc, argv);
+    return guarded("gui", [&] { return runGuiCommand(argc, argv); });
 }
+
+} // namespace

@@ -1,11 +1,14 @@
 #include "kafka_source.hpp"
 
 #include "record_extractor.hpp"
+#include "stage_health.hpp"
 
 #include <librdkafka/rdkafka.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <future>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -26,9 +29,24 @@ int64_t steadyMs()
 constexpr int kMetadataTimeoutMs = 5000;
 constexpr int kPollTimeoutMs = 50;
 constexpr size_t kPollBatch = 4096;
-constexpr int64_t kLagRefreshMs = 500;
+constexpr int64_t kLagRefreshMs = 250;
 constexpr size_t kMaxSamplesPerBatch = 4;
 constexpr int64_t kRestartBackoffMs = 1000;
+// End-of-log probes (ListOffsets), one in flight per leader broker. Every
+// 200 ms keeps a proof younger than kProofValidMs on a healthy network.
+constexpr int64_t kProbeIntervalMs = 200;
+// A partition counts as caught up for this long after a broker showed its
+// log ending at or below our position. It bounds how far the engine's
+// watermark (which runs with the wall clock while caught up) can run ahead
+// of what was proven: a frozen broker can make records look older than
+// they are by at most this much before the partition stops counting.
+constexpr int64_t kProofValidMs = 1000;
+// A push to the BatchQueue that blocked this long was backpressure: the
+// consumer was not reading, so silence meanwhile is not the broker's.
+constexpr int64_t kBackpressureMs = 50;
+// Audit: how long a topic may be reported missing before it is an error
+// (a topic created just before the audit may take a moment to appear).
+constexpr int64_t kMissingTopicGraceMs = 3000;
 
 // Defaults tuned for a monitor; the config's kafka.properties override them.
 // queued.min.messages: librdkafka 2.0's default (100k) caps a consumer near
@@ -44,6 +62,86 @@ const std::pair<const char*, const char*> kConsumerDefaults[] = {
     {"reconnect.backoff.max.ms", "2000"},
     {"client.id", "slatrack"},
 };
+
+} // namespace
+
+namespace {
+
+// What a metadata request said about one topic.
+struct TopicAnswer {
+    std::string topic;
+    rd_kafka_resp_err_t requestError = RD_KAFKA_RESP_ERR_NO_ERROR;  // the request failed: we learnt nothing
+    rd_kafka_resp_err_t topicError = RD_KAFKA_RESP_ERR_NO_ERROR;    // the broker answered: the topic is not usable
+    std::vector<std::pair<int32_t, int32_t>> partitions;            // (id, leader broker id)
+};
+
+// Blocking (up to timeoutMs per topic); librdkafka calls are thread-safe,
+// so this also runs on a helper thread.
+std::vector<TopicAnswer> describeTopics(rd_kafka_t* handle, const std::vector<std::string>& topics, int timeoutMs)
+{
+    std::vector<TopicAnswer> out;
+    for (const std::string& topic : topics) {
+        TopicAnswer answer;
+        answer.topic = topic;
+        rd_kafka_topic_t* topicHandle = rd_kafka_topic_new(handle, topic.c_str(), nullptr);
+        const rd_kafka_metadata_t* metadata = nullptr;
+        answer.requestError = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMs);
+        rd_kafka_topic_destroy(topicHandle);
+        if (!answer.requestError) {
+            if (metadata->topic_cnt != 1)
+                answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+            else if (metadata->topics[0].err)
+                answer.topicError = metadata->topics[0].err;
+            else if (metadata->topics[0].partition_cnt == 0)
+                answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+            else
+                for (int partition_idx = 0; partition_idx < metadata->topics[0].partition_cnt; ++partition_idx)
+                    answer.partitions.emplace_back(metadata->topics[0].partitions[partition_idx].id, metadata->topics[0].partitions[partition_idx].leader);
+            rd_kafka_metadata_destroy(metadata);
+        }
+        out.push_back(std::move(answer));
+    }
+    return out;
+}
+
+struct ProbeAnswer {
+    int64_t sentAtMs = 0;      // steady
+    int64_t receivedAtMs = 0;  // steady
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    struct End {
+        std::string topic;
+        int32_t partition = 0;
+        int64_t offset = -1;  // end of the log (the last stable offset under read_committed)
+        rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    };
+    std::vector<End> ends;
+    std::vector<std::pair<std::string, int32_t>> asked;
+};
+
+// One ListOffsets(latest) round trip for partitions that share a leader: a
+// fresh answer from the broker about where each log ends. Blocking.
+ProbeAnswer probeEnds(rd_kafka_t* handle, const std::vector<std::pair<std::string, int32_t>>& partitions, int timeoutMs)
+{
+    ProbeAnswer answer;
+    answer.asked = partitions;
+    answer.sentAtMs = steadyMs();
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+    for (const auto& [topic, partition] : partitions)
+        rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_END;
+    answer.error = rd_kafka_offsets_for_times(handle, list, timeoutMs);
+    answer.receivedAtMs = steadyMs();
+    if (!answer.error)
+        for (int entry_idx = 0; entry_idx < list->cnt; ++entry_idx)
+            answer.ends.push_back({list->elems[entry_idx].topic, list->elems[entry_idx].partition, list->elems[entry_idx].offset, list->elems[entry_idx].err});
+    rd_kafka_topic_partition_list_destroy(list);
+    return answer;
+}
+
+template <typename T>
+bool ready(const std::future<T>& future)
+{
+    return future.valid() && future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
 
 } // namespace
 
@@ -94,8 +192,15 @@ public:
         }
         rd_kafka_poll_set_consumer(m_handle);
         m_queue = rd_kafka_queue_get_consumer(m_handle);
-        for (size_t stage_idx = 0; stage_idx < owner.m_config.stages.size(); ++stage_idx)
+        for (size_t stage_idx = 0; stage_idx < owner.m_config.stages.size(); ++stage_idx) {
             m_extractors.emplace_back(owner.m_config.stages[stage_idx], owner.m_config.idFormat);
+            for (const std::string& topic : owner.m_config.stages[stage_idx].topics)
+                m_topics.push_back(topic);
+        }
+        m_blindAfterMs = std::max<int64_t>(1, owner.m_config.blindAfter.count());
+        // Long enough for a slow network (an answer after 2 s is still an
+        // answer), short enough that stopping does not hang on a frozen broker.
+        m_probeTimeoutMs = static_cast<int>(std::clamp<int64_t>(m_blindAfterMs, 1000, 10'000));
     }
 
     ~Consumer()
@@ -103,6 +208,13 @@ public:
         // Positions already moved past these events: hand them over even
         // when the consumer dies, or a restart would lose them.
         flush();
+        // Helper threads use the handle: they finish (bounded by their
+        // timeouts) before it goes.
+        for (auto& [leader, probe] : m_probes)
+            if (probe.valid())
+                probe.wait();
+        if (m_metadataTask.valid())
+            m_metadataTask.wait();
         if (m_queue)
             rd_kafka_queue_destroy(m_queue);
         if (m_handle) {
@@ -112,28 +224,54 @@ public:
     }
 
     // Finds every partition of every topic (retrying while the brokers are
-    // unreachable) and assigns them at their start offsets.
+    // unreachable) and assigns them at their start offsets. A topic the
+    // brokers say does not exist is not waited for: live, its stage is
+    // blind with that reason and the periodic metadata refresh picks it up
+    // once it exists; in an audit it is an error naming it.
     bool assignAll()
     {
         PartitionTracker& tracker = m_owner.m_tracker;
-        std::vector<std::tuple<int, std::string, int32_t>> found;
-        for (size_t stage_idx = 0; stage_idx < m_owner.m_config.stages.size(); ++stage_idx) {
-            for (const std::string& topic : m_owner.m_config.stages[stage_idx].topics) {
-                std::vector<int32_t> partitions;
-                while (!fetchPartitions(topic, partitions)) {
-                    if (m_owner.m_stop)
-                        return false;
-                    if (m_owner.m_injectFailure.exchange(false))
-                        throw std::runtime_error("injected consumer failure");
+        std::vector<TopicAnswer> answers;
+        const int64_t firstTryMs = steadyMs();
+        for (;;) {
+            answers = describeTopics(m_handle, m_topics, kMetadataTimeoutMs);
+            bool complete = true, missing = false;
+            for (const TopicAnswer& answer : answers) {
+                if (answer.requestError) {
+                    noteError("metadata for topic \"" + answer.topic + "\": " + rd_kafka_err2str(answer.requestError) + " (retrying)");
+                    complete = false;
+                } else if (answer.topicError) {
+                    missing = true;
                 }
-                for (int32_t partition : partitions)
-                    found.emplace_back(static_cast<int>(stage_idx), topic, partition);
             }
+            if (complete && missing && m_owner.m_options.stopAtStartHighWatermarks && steadyMs() - firstTryMs < kMissingTopicGraceMs)
+                complete = false;
+            if (complete)
+                break;
+            if (m_owner.m_stop)
+                return false;
+            if (m_owner.m_injectFailure.exchange(false))
+                throw std::runtime_error("injected consumer failure");
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
         }
+        m_owner.setStatus([](SourceStatus& status) { status.connected = true; });
 
-        rd_kafka_topic_partition_list_t* byTime = rd_kafka_topic_partition_list_new(static_cast<int>(found.size()));
-        for (const auto& [stage, topic, partition] : found) {
+        std::vector<std::tuple<int, std::string, int32_t, int32_t>> found;
+        for (const TopicAnswer& answer : answers) {
+            if (answer.topicError) {
+                noteMissing(answer);
+                continue;
+            }
+            for (const auto& [partition, leader] : answer.partitions)
+                found.emplace_back(stageOf(answer.topic), answer.topic, partition, leader);
+        }
+        if (m_owner.m_options.stopAtStartHighWatermarks && !m_missingTopics.empty())
+            throw std::invalid_argument(m_missingTopics.begin()->second);
+
+        rd_kafka_topic_partition_list_t* byTime = rd_kafka_topic_partition_list_new(static_cast<int>(std::max<size_t>(1, found.size())));
+        for (const auto& [stage, topic, partition, leader] : found) {
             PartitionTracker::Partition& part = tracker.add(stage, topic, partition);
+            part.leader = leader;
             if (part.position >= 0)
                 continue;  // a restart: resume where we were
             if (auto resume = m_owner.m_options.startOffsets.find({topic, partition}); resume != m_owner.m_options.startOffsets.end()) {
@@ -146,22 +284,25 @@ public:
             positionByTime(byTime);
         rd_kafka_topic_partition_list_destroy(byTime);
 
-        rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(static_cast<int>(found.size()));
+        rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(static_cast<int>(std::max<size_t>(1, found.size())));
         IngestBatch flags;
+        const int64_t now = steadyMs();
         for (auto& part : tracker.partitions()) {
             int64_t low = 0, high = 0;
             if (rd_kafka_query_watermark_offsets(m_handle, part.topic.c_str(), part.partition, &low, &high, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-                if (part.startHighWatermark < 0)
+                if (part.startHighWatermark < 0 && !part.discovered)
                     part.startHighWatermark = high;
                 part.highWatermark = high;
                 if (part.startOffset == RD_KAFKA_OFFSET_BEGINNING || part.startOffset < low)
                     part.startOffset = low;
                 if (part.startOffset == RD_KAFKA_OFFSET_END || part.startOffset > high)
                     part.startOffset = high;
+                part.lastResponseMs = now;
             }
             const int64_t from = part.position >= 0 ? part.position : part.startOffset;
             rd_kafka_topic_partition_list_add(assignment, part.topic.c_str(), part.partition)->offset = from;
             part.caughtUp = false;
+            part.assignedAtMs = now;
             flags.flags.push_back(PartitionFlag{static_cast<uint8_t>(part.stage), part.index, false, false});
         }
         const rd_kafka_resp_err_t error = rd_kafka_assign(m_handle, assignment);
@@ -169,11 +310,14 @@ public:
         if (error)
             throw std::runtime_error(std::string("assigning partitions failed: ") + rd_kafka_err2str(error));
         m_owner.m_output.push(std::move(flags));
+        m_lastMetadataMs = now;
         m_owner.setStatus([&](SourceStatus& status) { status.started = true; });
+        publishStatus();
         return true;
     }
 
-    // One poll: consume what is there, convert, hand over full batches.
+    // One poll: consume what is there, convert, hand over full batches;
+    // between polls, the end-of-log probes and the metadata refresh.
     void pollOnce()
     {
         if (m_owner.m_injectFailure.exchange(false))
@@ -181,15 +325,17 @@ public:
         rd_kafka_message_t* messages[kPollBatch];
         const ssize_t count = rd_kafka_consume_batch_queue(m_queue, kPollTimeoutMs, messages, kPollBatch);
         const int64_t now = wallMs();
+        const int64_t steadyNow = steadyMs();
         for (ssize_t message_idx = 0; message_idx < count; ++message_idx) {
-            handle(messages[message_idx], now);
+            handle(messages[message_idx], now, steadyNow);
             rd_kafka_message_destroy(messages[message_idx]);
         }
         if (const char* fatal = fatalError())
             throw std::runtime_error(fatal);
-        const int64_t steadyNow = steadyMs();
+        serviceProbes(steadyNow);
+        refreshProofs(steadyNow);
         if (steadyNow - m_lastLagRefresh >= kLagRefreshMs) {
-            refreshLag();
+            publishStatus();
             m_lastLagRefresh = steadyNow;
         }
         if (!m_batch.empty() && (m_batch.events.size() >= m_owner.m_options.maxEventsPerBatch ||
@@ -201,37 +347,198 @@ public:
     {
         if (m_batch.empty())
             return;
+        const int64_t before = steadyMs();
         m_owner.m_output.push(std::move(m_batch));
+        const int64_t after = steadyMs();
+        if (after - before >= kBackpressureMs)
+            m_resumedAtMs = after;
         m_batch = IngestBatch{};
         m_samplesInBatch = 0;
     }
 
-private:
-    bool fetchPartitions(const std::string& topic, std::vector<int32_t>& partitions)
+    // Copies progress, counters and health into the source's status.
+    void publishStatus()
     {
-        rd_kafka_topic_t* handle = rd_kafka_topic_new(m_handle, topic.c_str(), nullptr);
-        const rd_kafka_metadata_t* metadata = nullptr;
-        const rd_kafka_resp_err_t error = rd_kafka_metadata(m_handle, 0, handle, &metadata, kMetadataTimeoutMs);
-        rd_kafka_topic_destroy(handle);
-        if (error) {
-            noteError("metadata for topic \"" + topic + "\": " + rd_kafka_err2str(error));
-            return false;
+        PartitionTracker& tracker = m_owner.m_tracker;
+        const int stageCount = static_cast<int>(m_owner.m_config.stages.size());
+        const int64_t now = steadyMs();
+        auto lag = tracker.lag();
+        for (size_t part_idx = 0; part_idx < lag.size(); ++part_idx) {
+            const auto& part = tracker.partitions()[part_idx];
+            lag[part_idx].lastResponseAgeMs = part.lastResponseMs >= 0 ? now - part.lastResponseMs : -1;
         }
-        bool ok = false;
-        if (metadata->topic_cnt == 1 && !metadata->topics[0].err && metadata->topics[0].partition_cnt > 0) {
-            for (int partition_idx = 0; partition_idx < metadata->topics[0].partition_cnt; ++partition_idx)
-                partitions.push_back(metadata->topics[0].partitions[partition_idx].id);
-            ok = true;
-        } else {
-            const rd_kafka_resp_err_t topicError = metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-            noteError("topic \"" + topic + "\": " + rd_kafka_err2str(topicError) + " (retrying)");
+        HealthInputs inputs;
+        inputs.nowMs = now;
+        inputs.resumedAtMs = m_resumedAtMs;
+        inputs.stageCount = stageCount;
+        inputs.partitions = &tracker.partitions();
+        inputs.brokers = &m_brokers;
+        inputs.topicProblems.resize(static_cast<size_t>(stageCount));
+        for (const auto& [topic, problem] : m_missingTopics)
+            inputs.topicProblems[static_cast<size_t>(stageOf(topic))].push_back(problem);
+        for (const auto& stage : m_owner.m_config.stages) {
+            std::string topics;
+            for (const auto& topic : stage.topics)
+                topics += (topics.empty() ? "" : ", ") + topic;
+            inputs.stageTopics.push_back(topics);
         }
-        rd_kafka_metadata_destroy(metadata);
-        if (ok)
-            m_owner.setStatus([](SourceStatus& status) { status.connected = true; });
-        else
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        return ok;
+        HealthPolicy policy;
+        policy.blindAfterMs = m_blindAfterMs;
+        policy.behindThresholdMs = m_owner.m_config.behindThreshold.count();
+        const auto health = m_owner.m_healthHistory.update(judgeStageHealth(inputs, policy), wallMs());
+        const auto replay = tracker.replayProgress(stageCount);
+        const auto events = tracker.eventsPerStage(stageCount);
+        const bool replayDone = tracker.reachedStartTargets();
+        const uint64_t consumed = m_owner.m_statusCounters.consumed;
+        const uint64_t skipped = m_owner.m_statusCounters.skipped;
+        std::vector<std::string> missing;
+        for (const auto& [topic, problem] : m_missingTopics)
+            missing.push_back(problem);
+        m_owner.setStatus([&](SourceStatus& status) {
+            status.partitions = std::move(lag);
+            status.replay = replay;
+            status.replayDone = replayDone;
+            status.consumed = consumed;
+            status.skippedOutOfRange = skipped;
+            status.health = health;
+            status.eventsPerStage = events;
+            status.missingTopics = missing;
+        });
+    }
+
+private:
+    int stageOf(const std::string& topic) const
+    {
+        for (size_t stage_idx = 0; stage_idx < m_owner.m_config.stages.size(); ++stage_idx)
+            for (const auto& name : m_owner.m_config.stages[stage_idx].topics)
+                if (name == topic)
+                    return static_cast<int>(stage_idx);
+        return 0;
+    }
+
+    void noteMissing(const TopicAnswer& answer)
+    {
+        const std::string problem = "topic \"" + answer.topic + "\" (stage \"" + m_owner.m_config.stages[static_cast<size_t>(stageOf(answer.topic))].name +
+                                    "\") does not exist on " + m_owner.m_config.kafka.brokers + ": " + rd_kafka_err2str(answer.topicError);
+        if (m_missingTopics.emplace(answer.topic, problem).second)
+            m_owner.log(problem);
+    }
+
+    // Collects finished probes and metadata refreshes, starts due ones.
+    void serviceProbes(int64_t now)
+    {
+        for (auto& [leader, probe] : m_probes)
+            if (ready(probe))
+                applyProbe(probe.get());
+        if (ready(m_metadataTask))
+            applyMetadata(m_metadataTask.get());
+
+        std::map<int32_t, std::vector<std::pair<std::string, int32_t>>> byLeader;
+        for (const auto& part : m_owner.m_tracker.partitions())
+            byLeader[part.leader].emplace_back(part.topic, part.partition);
+        for (auto& [leader, partitions] : byLeader) {
+            auto& probe = m_probes[leader];
+            if (probe.valid() || now - m_lastProbeMs[leader] < kProbeIntervalMs)
+                continue;
+            m_lastProbeMs[leader] = now;
+            probe = std::async(std::launch::async, probeEnds, m_handle, std::move(partitions), m_probeTimeoutMs);
+        }
+        if (!m_metadataTask.valid() && now - m_lastMetadataMs >= m_owner.m_options.metadataRefreshMs) {
+            m_lastMetadataMs = now;
+            m_metadataTask = std::async(std::launch::async, describeTopics, m_handle, m_topics, m_probeTimeoutMs);
+        }
+    }
+
+    void applyProbe(const ProbeAnswer& answer)
+    {
+        if (answer.error) {
+            // Named in the partitions' health should they go blind.
+            for (const auto& [topic, partition] : answer.asked)
+                if (PartitionTracker::Partition* part = m_owner.m_tracker.find(topic, partition))
+                    part->lastError = std::string("end-of-log query: ") + rd_kafka_err2str(answer.error);
+            return;
+        }
+        for (const auto& end : answer.ends) {
+            PartitionTracker::Partition* part = m_owner.m_tracker.find(end.topic, end.partition);
+            if (!part)
+                continue;
+            if (end.error || end.offset < 0) {
+                part->lastError = std::string("end-of-log query: ") + rd_kafka_err2str(end.error);
+                continue;
+            }
+            part->lastResponseMs = std::max(part->lastResponseMs, answer.receivedAtMs);
+            part->highWatermark = end.offset;
+            // The log ended here when the question was asked (sentAt), not
+            // when the answer came.
+            if (answer.sentAtMs >= part->provenAtMs) {
+                part->provenAtMs = answer.sentAtMs;
+                part->provenEnd = end.offset;
+            }
+        }
+    }
+
+    void applyMetadata(const std::vector<TopicAnswer>& answers)
+    {
+        PartitionTracker& tracker = m_owner.m_tracker;
+        rd_kafka_topic_partition_list_t* added = rd_kafka_topic_partition_list_new(4);
+        IngestBatch flags;
+        const int64_t now = steadyMs();
+        for (const TopicAnswer& answer : answers) {
+            if (answer.requestError)
+                continue;  // learnt nothing; the probes tell whether the brokers answer
+            if (answer.topicError) {
+                noteMissing(answer);
+                continue;
+            }
+            if (m_missingTopics.erase(answer.topic) > 0)
+                m_owner.log("topic \"" + answer.topic + "\" exists now");
+            for (const auto& [partition, leader] : answer.partitions) {
+                if (PartitionTracker::Partition* known = tracker.find(answer.topic, partition)) {
+                    known->leader = leader;
+                    continue;
+                }
+                // New since start: everything in it is new, so it is read
+                // from its beginning (older records are still skipped by
+                // time) and is not part of the replay.
+                m_lastPartition = nullptr;  // the tracker's vector may move
+                m_lastTopic = nullptr;
+                PartitionTracker::Partition& part = tracker.add(stageOf(answer.topic), answer.topic, partition);
+                part.leader = leader;
+                part.discovered = true;
+                part.startOffset = RD_KAFKA_OFFSET_BEGINNING;
+                part.assignedAtMs = now;
+                rd_kafka_topic_partition_list_add(added, answer.topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
+                flags.flags.push_back(PartitionFlag{static_cast<uint8_t>(part.stage), part.index, false, false});
+            }
+        }
+        if (added->cnt > 0) {
+            m_owner.log("found " + std::to_string(added->cnt) + " new partition(s), reading them from the beginning");
+            if (rd_kafka_error_t* error = rd_kafka_incremental_assign(m_handle, added)) {
+                const std::string text = rd_kafka_error_string(error);
+                rd_kafka_error_destroy(error);
+                rd_kafka_topic_partition_list_destroy(added);
+                throw std::runtime_error("assigning new partitions failed: " + text);
+            }
+            // The engine learns of them before any of their records, so
+            // they hold their stage's watermark until proven.
+            flush();
+            m_owner.m_output.push(std::move(flags));
+        }
+        rd_kafka_topic_partition_list_destroy(added);
+    }
+
+    // Caught up = a broker answer younger than kProofValidMs put the end of
+    // the log at or below our position. Sent to the engine on every change.
+    void refreshProofs(int64_t now)
+    {
+        for (auto& part : m_owner.m_tracker.partitions()) {
+            const int64_t next = part.nextOffset();
+            const bool proven = part.provenAtMs >= 0 && now - part.provenAtMs <= kProofValidMs && next >= 0 && next >= part.provenEnd;
+            if (proven)
+                part.lastCaughtUpMs = now;
+            if (proven != part.caughtUp)
+                setCaughtUp(part, proven);
+        }
     }
 
     void positionByTime(rd_kafka_topic_partition_list_t* list)
@@ -257,18 +564,26 @@ private:
                         "); reading them from the beginning and skipping records older than " + std::to_string(m_owner.m_options.fromMs) + " ms");
     }
 
-    void handle(rd_kafka_message_t* message, int64_t now)
+    void handle(rd_kafka_message_t* message, int64_t now, int64_t steadyNow)
     {
         if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            // A fetch response at the end of the log, just now: a proof.
             if (auto* part = partitionOf(message)) {
                 part->position = message->offset;
-                setCaughtUp(*part, true);
+                part->lastResponseMs = steadyNow;
+                part->provenAtMs = steadyNow;
+                part->provenEnd = message->offset;
+                part->highWatermark = std::max(part->highWatermark, message->offset);
             }
             markConnected();
             return;
         }
         if (message->err) {
-            noteError(std::string(rd_kafka_err2str(message->err)) + (message->rkt ? " on " + std::string(rd_kafka_topic_name(message->rkt)) : std::string()));
+            const std::string text = std::string(rd_kafka_err2str(message->err)) +
+                                     (message->rkt ? " on " + std::string(rd_kafka_topic_name(message->rkt)) + "[" + std::to_string(message->partition) + "]" : std::string());
+            if (auto* part = partitionOf(message))
+                part->lastError = text;
+            noteError(text);
             return;
         }
         markConnected();
@@ -276,8 +591,8 @@ private:
         if (!part)
             return;
         part->position = message->offset + 1;
-        if (part->caughtUp)
-            setCaughtUp(*part, false);
+        part->lastResponseMs = steadyNow;
+        part->lastMessageMs = steadyNow;
         m_owner.m_statusCounters.consumed++;
 
         RawMessage raw;
@@ -291,7 +606,7 @@ private:
             raw.headers = headers;
 
         if (m_batch.empty())
-            m_batchStartedMs = steadyMs();
+            m_batchStartedMs = steadyNow;
         const ExtractResult result = m_extractors[static_cast<size_t>(part->stage)].extract(raw, now, m_batch.arena);
         if (!result.ok) {
             Rejection rejection;
@@ -308,6 +623,7 @@ private:
             m_owner.m_statusCounters.skipped++;
             return;
         }
+        part->events++;
         engine::Event event;
         event.id = result.id;
         event.eventTimeMs = result.timeMs;
@@ -332,15 +648,21 @@ private:
 
     PartitionTracker::Partition* lookupPartition(rd_kafka_message_t* message)
     {
+        if (message->partition < 0)
+            return nullptr;
         auto& byPartition = m_topicCache[message->rkt];
-        if (byPartition.empty())
-            byPartition.resize(1);
         const auto partition = static_cast<size_t>(message->partition);
         if (partition >= byPartition.size())
-            byPartition.resize(partition + 1, nullptr);
-        if (!byPartition[partition])
-            byPartition[partition] = m_owner.m_tracker.find(rd_kafka_topic_name(message->rkt), message->partition);
-        return byPartition[partition];
+            byPartition.resize(partition + 1, kUnknown);
+        // Indexes, not pointers: the tracker's vector grows when partitions
+        // are discovered.
+        if (byPartition[partition] == kUnknown) {
+            PartitionTracker::Partition* found = m_owner.m_tracker.find(rd_kafka_topic_name(message->rkt), message->partition);
+            if (!found)
+                return nullptr;
+            byPartition[partition] = static_cast<size_t>(found - m_owner.m_tracker.partitions().data());
+        }
+        return &m_owner.m_tracker.partitions()[byPartition[partition]];
     }
 
     void setCaughtUp(PartitionTracker::Partition& part, bool caughtUp)
@@ -349,27 +671,6 @@ private:
         if (m_batch.empty())
             m_batchStartedMs = steadyMs();
         m_batch.flags.push_back(PartitionFlag{static_cast<uint8_t>(part.stage), part.index, caughtUp, false});
-    }
-
-    void refreshLag()
-    {
-        for (auto& part : m_owner.m_tracker.partitions()) {
-            int64_t low = 0, high = 0;
-            if (rd_kafka_get_watermark_offsets(m_handle, part.topic.c_str(), part.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0)
-                part.highWatermark = high;
-        }
-        const auto lag = m_owner.m_tracker.lag();
-        const auto replay = m_owner.m_tracker.replayProgress(static_cast<int>(m_owner.m_config.stages.size()));
-        const bool replayDone = m_owner.m_tracker.reachedStartTargets();
-        const uint64_t consumed = m_owner.m_statusCounters.consumed;
-        const uint64_t skipped = m_owner.m_statusCounters.skipped;
-        m_owner.setStatus([&](SourceStatus& status) {
-            status.partitions = lag;
-            status.replay = replay;
-            status.replayDone = replayDone;
-            status.consumed = consumed;
-            status.skippedOutOfRange = skipped;
-        });
     }
 
     void markConnected()
@@ -400,18 +701,38 @@ private:
     }
 
     // Broker states from librdkafka's statistics: the positive signal that a
-    // broker is back (errors only ever report that one went away).
+    // broker is back (errors only ever report that one went away). A broker
+    // counts as up only if it also sent something within blind_after: a
+    // frozen broker (SIGSTOP) keeps its TCP connection, so its state stays
+    // "UP" while rxidle grows. Called on the consumer thread (the stats
+    // callback is served by the consumer queue poll).
     void onStats(std::string_view json)
     {
         const nlohmann::json stats = nlohmann::json::parse(json, nullptr, false);
-        if (stats.is_discarded() || !stats.contains("brokers"))
+        if (stats.is_discarded() || !stats.contains("brokers") || !stats["brokers"].is_object())
             return;
         bool anyUp = false;
-        for (const auto& [name, broker] : stats["brokers"].items())
-            if (broker.value("nodeid", -1) >= 0 && broker.value("state", "") == "UP")
+        for (const auto& [name, broker] : stats["brokers"].items()) {
+            if (!broker.is_object())
+                continue;
+            const int32_t nodeId = broker.value("nodeid", -1);
+            if (nodeId < 0)
+                continue;  // bootstrap entries
+            BrokerView view;
+            view.name = broker.value("name", name);
+            view.state = broker.value("state", "");
+            const int64_t rxIdleUs = broker.value("rxidle", int64_t{-1});
+            view.rxIdleMs = rxIdleUs < 0 ? -1 : rxIdleUs / 1000;
+            if (view.state == "UP" && view.rxIdleMs >= 0 && view.rxIdleMs < m_blindAfterMs)
                 anyUp = true;
+            m_brokers[nodeId] = std::move(view);
+        }
         m_connected = anyUp;
-        m_owner.setStatus([&](SourceStatus& status) { status.connected = anyUp; });
+        m_owner.setStatus([&](SourceStatus& status) {
+            status.connected = anyUp;
+            if (!anyUp && status.lastError.empty())
+                status.lastError = "no broker sent anything for " + std::to_string(m_blindAfterMs) + " ms";
+        });
     }
 
     const char* fatalError()
@@ -423,11 +744,14 @@ private:
         return m_fatal.c_str();
     }
 
+    static constexpr size_t kUnknown = SIZE_MAX;
+
     KafkaSource& m_owner;
     rd_kafka_t* m_handle = nullptr;
     rd_kafka_queue_t* m_queue = nullptr;
     std::vector<RecordExtractor> m_extractors;
-    std::unordered_map<rd_kafka_topic_t*, std::vector<PartitionTracker::Partition*>> m_topicCache;
+    std::vector<std::string> m_topics;  // every configured topic, stage order
+    std::unordered_map<rd_kafka_topic_t*, std::vector<size_t>> m_topicCache;  // -> tracker index
     rd_kafka_topic_t* m_lastTopic = nullptr;
     int32_t m_lastPartitionId = -1;
     PartitionTracker::Partition* m_lastPartition = nullptr;
@@ -437,6 +761,15 @@ private:
     int64_t m_lastLagRefresh = 0;
     bool m_connected = false;
     std::string m_fatal;
+    int64_t m_blindAfterMs = 5000;
+    int m_probeTimeoutMs = 5000;
+    std::map<int32_t, std::future<ProbeAnswer>> m_probes;  // by leader broker id
+    std::map<int32_t, int64_t> m_lastProbeMs;
+    std::future<std::vector<TopicAnswer>> m_metadataTask;
+    int64_t m_lastMetadataMs = 0;
+    std::map<std::string, std::string> m_missingTopics;  // topic -> why
+    std::map<int32_t, BrokerView> m_brokers;             // from statistics
+    int64_t m_resumedAtMs = -1;
 };
 
 KafkaSource::KafkaSource(config::PipelineConfig config, SourceOptions options, BatchQueue& output)
@@ -489,6 +822,9 @@ void KafkaSource::run()
                 consumer.pollOnce();
                 if (m_options.stopAtStartHighWatermarks && m_tracker.reachedStartTargets()) {
                     consumer.flush();
+                    // Final counters before "finished": a reader that waits
+                    // for finished gets them exact, not 250 ms old.
+                    consumer.publishStatus();
                     setStatus([](SourceStatus& status) {
                         status.finished = true;
                         status.replayDone = true;
@@ -497,6 +833,7 @@ void KafkaSource::run()
                 }
             }
             consumer.flush();
+            consumer.publishStatus();
             return;
         } catch (const std::invalid_argument& error) {
             // Configuration errors do not heal by retrying.

@@ -2,6 +2,7 @@
 
 #include "batch_queue.hpp"
 #include "partition_tracker.hpp"
+#include "stage_health.hpp"
 
 #include "core/config/pipeline_config.hpp"
 #include "source_progress.hpp"
@@ -32,6 +33,9 @@ struct SourceOptions {
     std::map<PartitionTracker::Key, int64_t> startOffsets;
     // Log lines (already formatted, no newline). Called on the consumer thread.
     std::function<void(const std::string&)> log;
+    // How often topics are described again, to find partitions added while
+    // running and topics that appeared (or vanished).
+    int64_t metadataRefreshMs = 10'000;
     size_t maxEventsPerBatch = 8192;
     int64_t maxBatchDelayMs = 20;  // hand over a partial batch after this long
 };
@@ -48,6 +52,10 @@ struct SourceStatus {
     std::vector<PartitionLag> partitions;
     uint64_t skippedOutOfRange = 0;
     uint64_t consumed = 0;
+    // Per stage (config order): can its data be judged, and why not.
+    std::vector<StageHealth> health;
+    std::vector<uint64_t> eventsPerStage;    // records in range handed to the engine
+    std::vector<std::string> missingTopics;  // "topic \"x\" (stage \"y\") does not exist on ...: ..."
 };
 
 // Reads every partition of the pipeline's topics with one librdkafka
@@ -58,6 +66,21 @@ struct SourceStatus {
 // partition, and explicit assignment avoids consumer-group rebalances, which
 // on the mock cluster take session.timeout.ms. Nothing is committed: resume
 // points live in slatrack's own snapshots.
+//
+// Caught up is proven, never remembered: a partition counts as caught up
+// (PartitionFlag to the engine, whose watermark then runs with the wall
+// clock) only while a broker answer at most kProofValidMs (1 s) old put the
+// end of its log at or below our position: a PARTITION_EOF, or a
+// ListOffsets(latest) probe sent every 200 ms to each leader broker on a
+// helper thread (so a frozen broker never stalls reading the others). With
+// the brokers down, frozen or cut off, the proofs age, partitions stop
+// counting as caught up, and the watermark stays where the data put it.
+// status().health says so per stage (stage_health.hpp).
+//
+// Topics are described again every metadataRefreshMs: partitions added
+// while running are assigned (incrementally) and read from their
+// beginning; a topic the brokers say does not exist makes its stage blind
+// with that reason (in an audit, stopAtStartHighWatermarks, it is an error).
 //
 // Supervision: if the consumer fails (exception, fatal librdkafka error) it
 // is destroyed and recreated after a backoff, resuming at the positions it
@@ -95,6 +118,7 @@ private:
     mutable std::mutex m_statusMutex;
     SourceStatus m_status;
     PartitionTracker m_tracker;  // consumer thread only
+    StageHealthHistory m_healthHistory;  // consumer thread only
     struct {
         uint64_t consumed = 0;
         uint64_t skipped = 0;

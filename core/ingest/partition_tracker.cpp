@@ -31,7 +31,7 @@ bool PartitionTracker::reachedStartTargets() const
     if (m_partitions.empty())
         return false;
     return std::all_of(m_partitions.begin(), m_partitions.end(), [](const Partition& part) {
-        return part.startHighWatermark >= 0 && (part.position >= part.startHighWatermark || part.startOffset >= part.startHighWatermark);
+        return part.discovered || (part.startHighWatermark >= 0 && (part.position >= part.startHighWatermark || part.startOffset >= part.startHighWatermark));
     });
 }
 
@@ -39,7 +39,7 @@ std::vector<StageReplay> PartitionTracker::replayProgress(int stageCount) const
 {
     std::vector<StageReplay> out(static_cast<size_t>(stageCount));
     for (const Partition& part : m_partitions) {
-        if (part.startHighWatermark < 0 || part.startOffset < 0)
+        if (part.discovered || part.startHighWatermark < 0 || part.startOffset < 0)
             continue;
         auto& stage = out[static_cast<size_t>(part.stage)];
         const int64_t target = std::max<int64_t>(0, part.startHighWatermark - part.startOffset);
@@ -59,12 +59,21 @@ std::vector<PartitionLag> PartitionTracker::lag() const
         entry.stage = part.stage;
         entry.topic = part.topic;
         entry.partition = part.partition;
-        entry.position = part.position;
+        entry.position = part.nextOffset();
         entry.highWatermark = part.highWatermark;
-        entry.lag = (part.position >= 0 && part.highWatermark >= 0) ? std::max<int64_t>(0, part.highWatermark - part.position) : 0;
+        entry.lag = (entry.position >= 0 && part.highWatermark >= 0) ? std::max<int64_t>(0, part.highWatermark - entry.position) : 0;
         entry.caughtUp = part.caughtUp;
+        entry.leader = part.leader;
         out.push_back(std::move(entry));
     }
+    return out;
+}
+
+std::vector<uint64_t> PartitionTracker::eventsPerStage(int stageCount) const
+{
+    std::vector<uint64_t> out(static_cast<size_t>(stageCount), 0);
+    for (const Partition& part : m_partitions)
+        out[static_cast<size_t>(part.stage)] += part.events;
     return out;
 }
 

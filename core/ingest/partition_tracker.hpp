@@ -28,7 +28,25 @@ public:
         int64_t startHighWatermark = -1;
         int64_t position = -1;         // next offset to read
         int64_t highWatermark = -1;
+        // Caught up, as last sent to the engine: true only while a broker
+        // response no older than kProofValidMs showed the end of the log
+        // at or below `position` (a PARTITION_EOF, or a ListOffsets probe
+        // whose answer was <= position). Never remembered beyond that.
         bool caughtUp = false;
+        // Steady-clock ms (-1: never).
+        int64_t assignedAtMs = -1;
+        int64_t lastResponseMs = -1;   // message, EOF or probe answer about it
+        int64_t lastMessageMs = -1;    // a fetch response that carried a record
+        int64_t provenAtMs = -1;       // when the end of its log was last learnt
+        int64_t provenEnd = -1;        // ... and where it was
+        int64_t lastCaughtUpMs = -1;   // last time it was proven caught up
+        uint64_t events = 0;           // records handed to the engine (in range)
+        int32_t leader = -1;           // broker id from metadata, -1 unknown
+        std::string lastError;         // last error about it, for health's why
+        bool discovered = false;       // found after start (not part of the replay)
+
+        // Offset we read next: position once anything was read, else the start.
+        int64_t nextOffset() const { return position >= 0 ? position : startOffset; }
     };
     using Key = std::pair<std::string, int32_t>;
 
@@ -42,6 +60,8 @@ public:
     bool reachedStartTargets() const;
     std::vector<StageReplay> replayProgress(int stageCount) const;
     std::vector<PartitionLag> lag() const;
+    // Events in range handed to the engine, per stage.
+    std::vector<uint64_t> eventsPerStage(int stageCount) const;
     // Next offset per partition, to resume after a consumer restart.
     std::map<Key, int64_t> positions() const;
 

@@ -1,8 +1,10 @@
 #include "audit.hpp"
 
 #include "batch_apply.hpp"
+#include "json_text.hpp"
 #include "monitor.hpp"
 #include "snapshot_builder.hpp"
+#include "status_json.hpp"
 #include "time_text.hpp"
 
 #include "core/engine/join_engine.hpp"
@@ -22,6 +24,11 @@ namespace {
 int64_t steadyMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int64_t wallMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<engine::LostRecord>& lost)
@@ -52,6 +59,7 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
         if (rejectedByReason[reason_idx] > 0)
             report.rejectedByReason.emplace_back(engine::rejectReasonName(static_cast<engine::RejectReason>(reason_idx)), rejectedByReason[reason_idx]);
     report.latency = summarize(engine.totalEndToEnd());
+    report.hopLatency = hopSummaries(engine, std::nullopt);
     for (const auto& record : engine.oldestStuck(SIZE_MAX))
         report.stuckIds.push_back(record.id);
     std::sort(lost.begin(), lost.end(), [](const engine::LostRecord& a, const engine::LostRecord& b) {
@@ -60,6 +68,8 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
     for (const auto& record : lost)
         report.lostIds.push_back(record.id);
 
+    // Rejected messages were data too (unusable, but there): not "no data".
+    report.noData = report.rejected == 0 && std::all_of(report.readPerStage.begin(), report.readPerStage.end(), [](uint64_t read) { return read == 0; });
     if (report.stuck > 0)
         report.breaches.push_back(std::to_string(report.stuck) + " record(s) stuck longer than the SLA");
     if (report.lost > 0)
@@ -70,12 +80,21 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
 
 } // namespace
 
-AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& range,
+AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& requested,
                       const std::function<void(const std::string&)>& log)
 {
     AuditOutcome outcome;
+    AuditRange range = requested;
+    const int64_t nowMs = range.nowMs != 0 ? range.nowMs : wallMs();
+    if (range.toMs > nowMs) {
+        outcome.report.requestedToMs = range.toMs;
+        outcome.report.notes.push_back("--to " + formatRfc3339(range.toMs) + " is after now: clamped to now (" + formatRfc3339(nowMs) +
+                                       "), since records younger than the SLA cannot be judged yet");
+        range.toMs = nowMs;
+    }
     if (range.toMs <= range.fromMs) {
-        outcome.error = "--to must be after --from";
+        outcome.error = "--to (" + formatRfc3339(range.toMs) + (outcome.report.requestedToMs ? ", clamped to now" : "") + ") must be after --from (" +
+                        formatRfc3339(range.fromMs) + ")";
         return outcome;
     }
     engine::JoinEngine engine(Monitor::engineConfigFor(config));
@@ -107,6 +126,17 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
         }
         if (status.finished)
             break;
+        // A stage blind for connectTimeoutMs while reading: the audit cannot
+        // reach its end and must not pretend to.
+        for (size_t stage_idx = 0; stage_idx < status.health.size(); ++stage_idx) {
+            const auto& health = status.health[stage_idx];
+            if (status.started && health.state == StageHealthState::Blind && wallMs() - health.sinceMs > range.connectTimeoutMs) {
+                source.stop();
+                outcome.error = "can't judge: stage \"" + config.stages[stage_idx].name + "\" blind for more than " +
+                                std::to_string(range.connectTimeoutMs / 1000) + " s: " + health.why;
+                return outcome;
+            }
+        }
         if (!status.started && steadyMs() - startedMs > range.connectTimeoutMs) {
             source.stop();
             outcome.error = "could not read the topics from " + config.kafka.brokers + " within " + std::to_string(range.connectTimeoutMs / 1000) +
@@ -129,7 +159,11 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& ra
     report.slaMs = config.sla.count();
     report.windowMs = config.window.count();
     report.rejectedSamples.assign(samples.begin(), samples.end());
-    report.skippedOutOfRange = source.status().skippedOutOfRange;
+    const ingest::SourceStatus final = source.status();  // after stop(): exact
+    report.skippedOutOfRange = final.skippedOutOfRange;
+    report.health = final.health;
+    report.readPerStage = final.eventsPerStage;
+    report.readPerStage.resize(config.stages.size(), 0);
     summarizeInto(report, engine, lost);
     outcome.ok = true;
     return outcome;
@@ -140,10 +174,24 @@ std::string auditReportJson(const AuditReport& report)
     nlohmann::json perStage = nlohmann::json::array();
     for (size_t stage_idx = 0; stage_idx < report.perStage.size(); ++stage_idx) {
         const auto& counters = report.perStage[stage_idx];
-        perStage.push_back({{"stage", report.stageNames[stage_idx]}, {"seen", counters.seen}, {"duplicates", counters.duplicates},
-                            {"early", counters.early}, {"orphans", counters.orphans}, {"stuck_declared", counters.stuck},
-                            {"lost", counters.lost}, {"rejected", counters.rejectedTotal()}, {"out_of_order", counters.outOfOrder}});
+        nlohmann::json entry = {{"stage", report.stageNames[stage_idx]}, {"seen", counters.seen}, {"duplicates", counters.duplicates},
+                                {"early", counters.early}, {"orphans", counters.orphans}, {"stuck_declared", counters.stuck},
+                                {"lost", counters.lost}, {"lost_overflow", counters.lostOverflow}, {"rejected", counters.rejectedTotal()},
+                                {"out_of_order", counters.outOfOrder}, {"late", counters.late}, {"late_after_lost", counters.lateAfterLost},
+                                {"late_incoming", counters.lateIncoming}, {"before_scope", counters.beforeScope},
+                                {"read", stage_idx < report.readPerStage.size() ? report.readPerStage[stage_idx] : 0}};
+        if (stage_idx > 0 && stage_idx < report.hopLatency.size()) {
+            const LatencySummary& hop = report.hopLatency[stage_idx];
+            entry["latency_from_previous_ms"] = {{"from", report.stageNames[stage_idx - 1]}, {"count", hop.count}, {"p50", hop.p50},
+                                                 {"p90", hop.p90}, {"p95", hop.p95}, {"p99", hop.p99}, {"max", hop.max}};
+        }
+        perStage.push_back(std::move(entry));
     }
+    nlohmann::json stuckIds = nlohmann::json::array(), lostIds = nlohmann::json::array();
+    for (const auto& id : report.stuckIds)
+        stuckIds.push_back(jsonSafeId(id));
+    for (const auto& id : report.lostIds)
+        lostIds.push_back(jsonSafeId(id));
     nlohmann::json rejectedByReason = nlohmann::json::object();
     for (const auto& [reason, count] : report.rejectedByReason)
         rejectedByReason[reason] = count;
@@ -153,6 +201,11 @@ std::string auditReportJson(const AuditReport& report)
         {"to", formatRfc3339(report.range.toMs)},
         {"from_ms", report.range.fromMs},
         {"to_ms", report.range.toMs},
+        {"requested_to_ms", report.requestedToMs ? nlohmann::json(*report.requestedToMs) : nlohmann::json()},
+        {"notes", report.notes},
+        {"verdict", report.verdict()},
+        {"no_data", report.noData},
+        {"health", healthJson(report.health, report.stageNames)},
         {"sla_ms", report.slaMs},
         {"window_ms", report.windowMs},
         {"within_sla", report.withinSla()},
@@ -174,11 +227,11 @@ std::string auditReportJson(const AuditReport& report)
         {"rejected_samples", report.rejectedSamples},
         {"skipped_out_of_range", report.skippedOutOfRange},
         {"latency_ms", {{"count", report.latency.count}, {"p50", report.latency.p50}, {"p90", report.latency.p90}, {"p95", report.latency.p95}, {"p99", report.latency.p99}, {"max", report.latency.max}}},
-        {"stuck_ids", report.stuckIds},
-        {"lost_ids", report.lostIds},
+        {"stuck_ids", stuckIds},
+        {"lost_ids", lostIds},
         {"per_stage", perStage},
     };
-    return out.dump(2);
+    return dumpJson(out, 2);
 }
 
 std::string auditReportText(const AuditReport& report)
@@ -186,7 +239,12 @@ std::string auditReportText(const AuditReport& report)
     std::ostringstream out;
     out << "slatrack audit of " << report.pipeline << ": " << formatRfc3339(report.range.fromMs) << " .. " << formatRfc3339(report.range.toMs)
         << " (SLA " << report.slaMs << " ms)\n";
-    out << "  " << (report.withinSla() ? "WITHIN SLA" : "SLA BREACHED") << "\n";
+    for (const auto& note : report.notes)
+        out << "  note: " << note << "\n";
+    if (report.noData)
+        out << "  NO DATA: not one record in range was read from any stage (check the topic names and the range)\n";
+    else
+        out << "  " << (report.withinSla() ? "WITHIN SLA" : "SLA BREACHED") << "\n";
     for (const auto& breach : report.breaches)
         out << "    - " << breach << "\n";
     out << "  incoming " << report.incoming << ", processed " << report.processed << ", matched " << report.matched << "\n";
@@ -205,6 +263,15 @@ std::string auditReportText(const AuditReport& report)
             out << " ... (--json lists all)";
         out << "\n";
     };
+    for (size_t stage_idx = 1; stage_idx < report.hopLatency.size() && report.stageNames.size() > 2; ++stage_idx) {
+        const LatencySummary& hop = report.hopLatency[stage_idx];
+        out << "  hop " << report.stageNames[stage_idx - 1] << " -> " << report.stageNames[stage_idx] << " ms: p50 " << hop.p50 << ", p99 " << hop.p99
+            << ", max " << hop.max << " (" << hop.count << ")\n";
+    }
+    for (size_t stage_idx = 0; stage_idx < report.health.size() && stage_idx < report.stageNames.size(); ++stage_idx)
+        if (report.health[stage_idx].state != StageHealthState::Ok)
+            out << "  stage " << report.stageNames[stage_idx] << ": " << ingest::stageHealthName(report.health[stage_idx].state) << ": "
+                << report.health[stage_idx].why << "\n";
     listIds("stuck", report.stuckIds);
     listIds("lost", report.lostIds);
     for (const auto& [reason, count] : report.rejectedByReason)

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,13 @@ namespace slatrack::monitor {
 struct AuditRange {
     int64_t fromMs = 0;  // records with event time before this are skipped
     int64_t toMs = 0;    // ... at or after this too; "now" of the judgement
-    // Give up if the brokers cannot be reached / partitions assigned in this long.
+    // Give up if the brokers cannot be reached / partitions assigned in this
+    // long, or if a stage stays blind this long while reading.
     int64_t connectTimeoutMs = 30'000;
+    // "Now" for clamping toMs (0: the wall clock when the audit starts). A
+    // record younger than the SLA at `now` cannot be judged stuck yet, so
+    // an end after now is moved back to now (and the report says so).
+    int64_t nowMs = 0;
 };
 
 struct AuditReport {
@@ -37,9 +43,20 @@ struct AuditReport {
     std::vector<std::pair<std::string, uint64_t>> rejectedByReason;
     std::vector<std::string> rejectedSamples;
     uint64_t skippedOutOfRange = 0;
-    std::vector<std::string> breaches;  // empty: within SLA
+    std::vector<std::string> breaches;  // empty: within SLA (unless noData)
+    std::vector<std::string> notes;     // e.g. "--to ... is after now: clamped to ..."
+    std::optional<int64_t> requestedToMs;  // set when range.toMs was clamped to now
+    // Per stage at the end of reading: ok, or no_data when not one record
+    // in range was read on it (blind/catching_up only if reading ended so).
+    std::vector<StageHealth> health;
+    std::vector<uint64_t> readPerStage;     // records in range read, per stage
+    std::vector<LatencySummary> hopLatency; // per stage k: hop from stage k-1 (index 0 empty)
+    // Nothing in range was read on any stage: no verdict at all (exit 3),
+    // never an empty "within SLA".
+    bool noData = false;
 
-    bool withinSla() const { return breaches.empty(); }
+    bool withinSla() const { return breaches.empty() && !noData; }
+    const char* verdict() const { return noData ? "no_data" : (breaches.empty() ? "within_sla" : "breached"); }
 };
 
 struct AuditOutcome {
@@ -49,8 +66,11 @@ struct AuditOutcome {
 };
 
 // Reads every stage from `fromMs` up to the high watermarks at start, joins,
-// and judges every record as of `toMs`. Blocking; runs the consumer on its
-// own thread and the engine on the calling thread.
+// and judges every record as of `toMs` (clamped to now). Blocking; runs the
+// consumer on its own thread and the engine on the calling thread. Errors
+// (outcome.error): --to not after --from, a configured topic that does not
+// exist (named), brokers unreachable or a stage blind for connectTimeoutMs.
+// Counters in the report are final (read after the consumer stopped).
 AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& range,
                       const std::function<void(const std::string&)>& log);
 

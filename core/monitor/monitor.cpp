@@ -14,6 +14,14 @@ int64_t wallMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// Intervals (publishing, sweeping) run on the steady clock: a backward step
+// of the wall clock must not stall them. The wall clock is only "now" for
+// the judgement itself.
+int64_t steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 constexpr auto kPopTimeout = std::chrono::milliseconds(20);
 
 } // namespace
@@ -76,6 +84,21 @@ void Monitor::post(std::function<void(const engine::JoinEngine&)> task)
 
 void Monitor::run()
 {
+    // Nothing may escape this thread (std::terminate): an engine error stops
+    // the monitor with a last snapshot that says why.
+    try {
+        loop();
+    } catch (const std::exception& error) {
+        fail(error.what());
+    } catch (...) {
+        fail("unknown error");
+    }
+}
+
+void Monitor::loop()
+{
+    int64_t lastPublish = steadyMs() - m_options.publishIntervalMs;
+    int64_t lastSweep = steadyMs();
     while (!m_stop) {
         // Take everything queued, then judge and maybe publish: under load
         // the engine catches up in big gulps instead of publishing per batch.
@@ -86,15 +109,52 @@ void Monitor::run()
             std::lock_guard lock(m_tasksMutex);
             tasks.swap(m_tasks);
         }
-        for (auto& task : tasks)
-            task(*m_engine);
+        for (auto& task : tasks) {
+            // A failing query (e.g. a page of the stuck list) is reported
+            // and the monitor carries on: it changed nothing.
+            try {
+                task(*m_engine);
+            } catch (const std::exception& error) {
+                log(std::string("a query on the engine failed: ") + error.what());
+            }
+        }
         const int64_t now = wallMs();
-        m_engine->advance(now);
-        if (now - m_lastPublishMs >= m_options.publishIntervalMs) {
+        const int64_t steadyNow = steadyMs();
+        // The engine's own sweep interval compares wall-clock instants, which
+        // a backward clock step would stall: force it on the steady clock.
+        const bool sweepDue = steadyNow - lastSweep >= m_engine->config().sweepIntervalMs;
+        m_engine->advance(now, sweepDue);
+        if (sweepDue)
+            lastSweep = steadyNow;
+        if (steadyNow - lastPublish >= m_options.publishIntervalMs) {
             publish(now);
-            m_lastPublishMs = now;
+            lastPublish = steadyNow;
         }
     }
+}
+
+void Monitor::fail(const std::string& error)
+{
+    log("monitor stopped: " + error);
+    m_queue.close();  // the consumer must not wait on us any more
+    auto snapshot = std::make_shared<MonitorSnapshot>();
+    if (const SnapshotPtr last = latest())
+        *snapshot = *last;
+    snapshot->takenAtMs = wallMs();
+    snapshot->fatalError = error;
+    SnapshotPtr published = std::move(snapshot);
+    {
+        std::lock_guard lock(m_latestMutex);
+        m_latest = published;
+    }
+    if (m_options.onSnapshot)
+        m_options.onSnapshot(published);
+}
+
+void Monitor::log(const std::string& line) const
+{
+    if (m_options.log)
+        m_options.log(line);
 }
 
 void Monitor::apply(ingest::IngestBatch& batch)
@@ -129,6 +189,7 @@ void Monitor::publish(int64_t nowMs)
     snapshot->connected = status.connected;
     snapshot->connectionDetail = status.fatalError.empty() ? (status.connected ? std::string() : status.lastError) : status.fatalError;
     snapshot->consumerRestarts = status.restarts;
+    snapshot->health = status.health;
     snapshot->partitions = status.partitions;
     for (const auto& partition : status.partitions)
         snapshot->totalLag += partition.lag;

@@ -32,6 +32,10 @@ struct MonitorOptions {
 // the monitor's own thread (its single writer), publishing an immutable
 // MonitorSnapshot every publishIntervalMs.
 //
+// Nothing escapes the engine thread: an exception there stops the monitor
+// and publishes a last snapshot with fatalError set (the modes then exit
+// with a message); an exception in a post()ed task is logged and skipped.
+//
 // Threading: construct, start(), stop(), latest(), post() from any one
 // controlling thread (latest() and post() from any thread). Work posted
 // with post() runs on the engine thread, between batches.
@@ -58,6 +62,9 @@ public:
 
 private:
     void run();
+    void loop();
+    void fail(const std::string& error);
+    void log(const std::string& line) const;
     void apply(ingest::IngestBatch& batch);
     void publish(int64_t nowMs);
 
@@ -79,7 +86,6 @@ private:
     // engine thread only
     std::deque<GaugeSample> m_gaugeHistory;
     std::deque<std::string> m_rejectedSamples;
-    int64_t m_lastPublishMs = 0;
     uint64_t m_lastReplayConsumed = 0;
     int64_t m_lastReplaySampleMs = 0;
     double m_replayRatePerMs = 0;

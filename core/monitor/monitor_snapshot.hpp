@@ -49,6 +49,8 @@ struct GaugeSample {
 };
 
 using ingest::PartitionLag;
+using ingest::StageHealth;
+using ingest::StageHealthState;
 using ingest::StageReplay;
 
 struct MonitorSnapshot {
@@ -66,12 +68,24 @@ struct MonitorSnapshot {
     bool connected = false;
     std::string connectionDetail;     // last broker error, empty when fine
     uint32_t consumerRestarts = 0;
+    // Per stage: can what it shows be judged (ok, catching_up, blind,
+    // no_data + why + since). While a stage is blind or catching up its
+    // watermark is held, so no record awaiting it turns stuck or lost on
+    // the wall clock alone.
+    std::vector<StageHealth> health;
+    // Set when the monitor stopped for good (an engine error): nothing it
+    // shows moves any more.
+    std::string fatalError;
 
     engine::Gauges gauges;
     std::vector<engine::StageCounters> totals;  // since start
     std::vector<double> ratePerSec;             // per stage, over the last kRateSeconds of event time
     LatencySummary latencyLastMinute;           // completed in the last 60 s of event time
     LatencySummary latencySinceStart;
+    // Per stage k: latency of the hop from stage k-1 to k (index 0 empty).
+    // For two stages the one hop is the end-to-end latency.
+    std::vector<LatencySummary> hopLatencyLastMinute;
+    std::vector<LatencySummary> hopLatencySinceStart;
     std::vector<int64_t> freshnessMs;           // per stage: now - watermark; -1 unknown
 
     std::vector<SecondPoint> series;      // last kSeriesSeconds, ascending
@@ -89,6 +103,8 @@ struct MonitorSnapshot {
     bool slaBreached() const { return latencyLastMinute.count > 0 && latencyLastMinute.p99 > slaMs; }
     uint64_t lostTotal() const;
     uint64_t orphanTotal() const;
+    // Empty when every stage can be judged, else "can't judge: <stage>: <why>; ...".
+    std::string cantJudge() const;
 };
 
 using SnapshotPtr = std::shared_ptr<const MonitorSnapshot>;

@@ -32,6 +32,45 @@ uint64_t MonitorSnapshot::orphanTotal() const
     return sum;
 }
 
+std::string MonitorSnapshot::cantJudge() const
+{
+    if (!fatalError.empty())
+        return "can't judge: the monitor stopped: " + fatalError;
+    std::string out;
+    for (size_t stage_idx = 0; stage_idx < health.size(); ++stage_idx) {
+        if (health[stage_idx].canJudge())
+            continue;
+        out += out.empty() ? "can't judge: " : "; ";
+        out += (stage_idx < stageNames.size() ? stageNames[stage_idx] : std::to_string(stage_idx)) + " " +
+               ingest::stageHealthName(health[stage_idx].state) + ": " + health[stage_idx].why;
+    }
+    return out;
+}
+
+std::vector<LatencySummary> hopSummaries(const engine::JoinEngine& engine, std::optional<std::pair<int64_t, int64_t>> between)
+{
+    const size_t stageCount = static_cast<size_t>(engine.config().stageCount);
+    std::vector<LatencySummary> out(stageCount);
+    if (stageCount < 2)
+        return out;
+    if (stageCount == 2) {
+        out[1] = summarize(between ? engine.metrics().endToEndBetween(between->first, between->second) : engine.totalEndToEnd());
+        return out;
+    }
+    for (size_t stage_idx = 1; stage_idx < stageCount; ++stage_idx) {
+        if (!between) {
+            out[stage_idx] = summarize(engine.totalHops()[stage_idx]);
+            continue;
+        }
+        engine::LatencyHistogram merged;
+        for (const auto& bucket : engine.metrics().buckets())
+            if (bucket.second * 1000 >= between->first && bucket.second * 1000 < between->second && stage_idx < bucket.hops.size())
+                merged.merge(bucket.hops[stage_idx]);
+        out[stage_idx] = summarize(merged);
+    }
+    return out;
+}
+
 LatencySummary summarize(const engine::LatencyHistogram& histogram)
 {
     LatencySummary out;
@@ -63,6 +102,8 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
     const auto& buckets = engine.metrics().buckets();
     const int64_t newestMs = buckets.empty() ? nowMs : (buckets.back().second + 1) * 1000;
     snapshot.latencyLastMinute = summarize(engine.metrics().endToEndBetween(newestMs - 60'000, newestMs));
+    snapshot.hopLatencyLastMinute = hopSummaries(engine, std::pair{newestMs - 60'000, newestMs});
+    snapshot.hopLatencySinceStart = hopSummaries(engine, std::nullopt);
     snapshot.ratePerSec.resize(stageCount);
     // The newest second is still filling up: rates use the seconds before it.
     const int64_t rateEndMs = newestMs - 1000;

@@ -5,6 +5,9 @@
 #include "core/engine/join_engine.hpp"
 
 #include <deque>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace slatrack::monitor {
 
@@ -19,5 +22,9 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
                                     std::deque<GaugeSample>& gaugeHistory);
 
 LatencySummary summarize(const engine::LatencyHistogram& histogram);
+// Per stage k, the hop from stage k-1 (index 0 empty; two stages: the
+// end-to-end latency). Over buckets in [first, second) of event time, or
+// since start when `between` is empty. Thread: the engine's owner thread.
+std::vector<LatencySummary> hopSummaries(const engine::JoinEngine& engine, std::optional<std::pair<int64_t, int64_t>> between);
 
 } // namespace slatrack::monitor

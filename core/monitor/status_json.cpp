@@ -1,5 +1,7 @@
 #include "status_json.hpp"
 
+#include "json_text.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace slatrack::monitor {
@@ -7,9 +9,33 @@ namespace slatrack::monitor {
 namespace {
 nlohmann::json latencyJson(const LatencySummary& summary)
 {
+    // The same shape everywhere: count and percentiles in ms.
     return {{"count", summary.count}, {"p50", summary.p50}, {"p90", summary.p90}, {"p95", summary.p95}, {"p99", summary.p99}, {"max", summary.max}};
 }
 } // namespace
+
+nlohmann::json healthJson(const std::vector<StageHealth>& health, const std::vector<std::string>& stageNames)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t stage_idx = 0; stage_idx < health.size(); ++stage_idx)
+        out.push_back({{"stage", stage_idx < stageNames.size() ? stageNames[stage_idx] : std::to_string(stage_idx)},
+                       {"state", ingest::stageHealthName(health[stage_idx].state)},
+                       {"why", health[stage_idx].why},
+                       {"since", health[stage_idx].sinceMs}});
+    return out;
+}
+
+nlohmann::json hopLatencyJson(const std::vector<LatencySummary>& hops, const std::vector<std::string>& stageNames)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t stage_idx = 1; stage_idx < hops.size(); ++stage_idx) {
+        nlohmann::json entry = latencyJson(hops[stage_idx]);
+        entry["from"] = stage_idx - 1 < stageNames.size() ? stageNames[stage_idx - 1] : std::to_string(stage_idx - 1);
+        entry["to"] = stage_idx < stageNames.size() ? stageNames[stage_idx] : std::to_string(stage_idx);
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
 
 std::string statusLineJson(const MonitorSnapshot& snapshot)
 {
@@ -26,7 +52,8 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
     const auto& last = snapshot.totals.empty() ? engine::StageCounters{} : snapshot.totals.back();
     nlohmann::json lag = nlohmann::json::array();
     for (const auto& partition : snapshot.partitions)
-        lag.push_back({{"topic", partition.topic}, {"partition", partition.partition}, {"lag", partition.lag}, {"caught_up", partition.caughtUp}});
+        lag.push_back({{"topic", partition.topic}, {"partition", partition.partition}, {"lag", partition.lag}, {"caught_up", partition.caughtUp},
+                       {"last_response_age_ms", partition.lastResponseAgeMs}, {"leader", partition.leader}});
     nlohmann::json replay = nlohmann::json::array();
     for (size_t stage_idx = 0; stage_idx < snapshot.replay.size(); ++stage_idx) {
         const auto& stage = snapshot.replay[stage_idx];
@@ -45,6 +72,9 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
         {"connected", snapshot.connected},
         {"connection_detail", snapshot.connectionDetail},
         {"consumer_restarts", snapshot.consumerRestarts},
+        {"health", healthJson(snapshot.health, snapshot.stageNames)},
+        {"judgement", snapshot.cantJudge().empty() ? std::string("ok") : snapshot.cantJudge()},
+        {"fatal_error", snapshot.fatalError},
         {"counts",
          {{"incoming", first.seen - first.duplicates},
           {"processed", last.seen - last.duplicates},
@@ -60,10 +90,12 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
           {"rejected", rejected}}},
         {"rates", {{"in_per_s", snapshot.ratePerSec.empty() ? 0.0 : snapshot.ratePerSec.front()}, {"out_per_s", snapshot.ratePerSec.empty() ? 0.0 : snapshot.ratePerSec.back()}}},
         {"latency_ms", {{"last_minute", latencyJson(snapshot.latencyLastMinute)}, {"since_start", latencyJson(snapshot.latencySinceStart)}}},
+        {"hop_latency_ms", {{"last_minute", hopLatencyJson(snapshot.hopLatencyLastMinute, snapshot.stageNames)},
+                            {"since_start", hopLatencyJson(snapshot.hopLatencySinceStart, snapshot.stageNames)}}},
         {"lag", {{"total", snapshot.totalLag}, {"partitions", lag}}},
         {"watermark_age_ms", snapshot.freshnessMs},
     };
-    return line.dump();
+    return dumpJson(line);
 }
 
 } // namespace slatrack::monitor
