@@ -1,7 +1,5 @@
 #include "dashboard_window.hpp"
 
-#include "war_room_alert.hpp"
-
 #include "dashboard_controls.hpp"
 #include "header_bar.hpp"
 #include "kpi_panel.hpp"
@@ -12,6 +10,7 @@
 #include "snapshot_receiver.hpp"
 #include "stuck_records_panel.hpp"
 #include "throughput_chart.hpp"
+#include "verdict_banner.hpp"
 
 #include <QAction>
 #include <QEvent>
@@ -71,8 +70,8 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     m_replay->hide();
     layout->addWidget(m_replay);
 
-    m_warRoomAlert = new WarRoomAlert(central);
-    layout->addWidget(m_warRoomAlert);
+    m_verdict = new VerdictBanner(central);
+    layout->addWidget(m_verdict);
 
     m_kpis = new KpiPanel(central);
     m_kpis->setObjectName(u"kpiPanel"_s);
@@ -160,7 +159,7 @@ void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
     m_replay->setVisible(!m_warRoom && data.phase == monitor::Phase::Replaying);
     if (data.phase == monitor::Phase::Replaying)
         m_replay->showSnapshot(data);
-    m_warRoomAlert->setVisible(m_warRoomAlert->showSnapshot(data) && m_warRoom);
+    m_verdict->showSnapshot(snapshot, m_paused);
     m_kpis->showSnapshot(data);
     m_latency->showSnapshot(data);
     m_openStuck->showSnapshot(data);
@@ -179,6 +178,8 @@ void DashboardWindow::setPaused(bool paused)
     m_header->setPaused(paused);
     if (!paused && m_heldWhilePaused)
         render(std::exchange(m_heldWhilePaused, nullptr));
+    else
+        m_verdict->showSnapshot(m_shown, paused);
     emit pausedChanged(paused);
 }
 
@@ -198,9 +199,9 @@ bool DashboardWindow::showsHistoryNote() const
     return !m_historyNote->isHidden();
 }
 
-QString DashboardWindow::warRoomAlertText() const
+const Verdict& DashboardWindow::verdict() const
 {
-    return m_warRoomAlert->isHidden() ? QString() : m_warRoomAlert->text();
+    return m_verdict->verdict();
 }
 
 QString DashboardWindow::historyNoteText() const
@@ -243,7 +244,7 @@ void DashboardWindow::setWarRoom(bool warRoom)
     // the app may call this before show().
     setWindowState(warRoom ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
     m_headerRow->setVisible(!warRoom);
-    m_warRoomAlert->setVisible(warRoom && m_shown && !WarRoomAlert::problem(*m_shown).isEmpty());
+    m_verdict->setWarRoom(warRoom);
     m_stuck->setVisible(!warRoom);
     m_replay->setVisible(!warRoom && m_shown && m_shown->phase == monitor::Phase::Replaying);
     m_kpis->setWarRoom(warRoom);
@@ -272,6 +273,7 @@ void DashboardWindow::applyTheme()
     m_theme = m_warRoom ? Theme::warRoom(warRoomScale()) : themeFor(m_themeMode, m_systemDark);
     setPalette(m_theme.palette());
     m_header->applyTheme(m_theme);
+    m_verdict->applyTheme(m_theme);
     m_controls->applyTheme(m_theme);
     m_replay->applyTheme(m_theme);
     m_kpis->applyTheme(m_theme);

@@ -2,6 +2,7 @@
 
 #include "theme.hpp"
 #include "time_range.hpp"
+#include "verdict.hpp"
 
 #include "core/monitor/monitor_snapshot.hpp"
 
@@ -23,7 +24,7 @@ class ReplayProgress;
 class SnapshotReceiver;
 class StuckRecordsPanel;
 class ThroughputChart;
-class WarRoomAlert;
+class VerdictBanner;
 
 // The live dashboard: header, KPI tiles, four charts, the stuck-now panel
 // and the replay progress bar. It renders published snapshots only; it
@@ -55,8 +56,9 @@ public:
     // Whether the "longer history needs the store" note is showing.
     bool showsHistoryNote() const;
     QString historyNoteText() const;
-    // War room only: the banner saying the numbers cannot be trusted (empty when hidden).
-    QString warRoomAlertText() const;
+    // The overall verdict on screen (both modes) and its banner.
+    const Verdict& verdict() const;
+    VerdictBanner* verdictBanner() const { return m_verdict; }
 
 public slots:
     void showSnapshot(slatrack::monitor::SnapshotPtr snapshot);
@@ -90,7 +92,7 @@ private:
     ReplayProgress* m_replay;
     KpiPanel* m_kpis;
     QLabel* m_historyNote;
-    WarRoomAlert* m_warRoomAlert;
+    VerdictBanner* m_verdict;
     LatencyChart* m_latency;
     OpenStuckChart* m_openStuck;
     ThroughputChart* m_throughput;

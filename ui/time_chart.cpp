@@ -28,7 +28,7 @@ struct ChartFonts {
     qreal line;
 };
 constexpr ChartFonts kDeskFonts{15, 13, 13, 2.0};
-constexpr ChartFonts kWarRoomFonts{24, 20, 19, 4.0};
+constexpr ChartFonts kWarRoomFonts{kWarRoomMinTextPx + 5, kWarRoomMinTextPx, kWarRoomMinTextPx, 4.0};
 
 // Steps between time labels, so labels fall on round clock times (09:31,
 // not 09:31:17). The first that yields at most the wanted label count wins.

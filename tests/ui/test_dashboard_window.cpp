@@ -7,6 +7,7 @@
 #include "ui/replay_progress.hpp"
 #include "ui/snapshot_receiver.hpp"
 #include "ui/time_chart.hpp"
+#include "ui/verdict_banner.hpp"
 
 #include <QAbstractButton>
 #include <QtTest>
@@ -94,31 +95,68 @@ private slots:
         QCOMPARE(spy.count(), 4);
     }
 
-    void warRoomWarnsWhenNumbersCannotBeTrusted()
+    void verdictSaysWhetherNumbersCanBeTrusted()
     {
         ui::DashboardWindow window;
         const monitor::SnapshotPtr healthy = fedSnapshot();
-        QVERIFY(healthy->connected);
-        window.showSnapshot(healthy);
-        window.setWarRoom(true);
-        QVERIFY2(window.warRoomAlertText().isEmpty(), qPrintable(window.warRoomAlertText()));
-
         auto variant = [&](auto change) {
             auto copy = std::make_shared<monitor::MonitorSnapshot>(*healthy);
             change(*copy);
             window.showSnapshot(copy);
-            return window.warRoomAlertText();
+            return QString(window.verdict().headline + u" | "_s + window.verdict().reason);
         };
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.connected = false; }).contains(u"DISCONNECTED"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.phase = monitor::Phase::Replaying; s.replayPercent = 42; }).contains(u"CATCHING UP 42"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.freshnessMs = {1000, 120'000}; }).contains(u"STALE: processed data is 120 s old"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.freshnessMs = {1000, -1}; }).contains(u"NO DATA on processed"_s));
-        // Outside the war room the header says it; no banner.
-        window.setWarRoom(false);
-        QVERIFY(window.warRoomAlertText().isEmpty());
+        // fedSnapshot has record 102 open past the 1 s SLA: stuck now.
+        QCOMPARE(variant([](monitor::MonitorSnapshot&) {}), u"SLA BREACHED | open > SLA 1.0 s \u00b7 1 record stuck"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) { s.gauges.stuck = 0; }),
+                 u"HEALTHY | p99 "_s + QString::number(healthy->latencyLastMinute.p99) + u" ms \u2264 SLA 1.0 s (last 60 s) \u00b7 none stuck"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.gauges.stuck = 0;
+                     s.latencyLastMinute.p99 = 1250;
+                 }),
+                 u"SLA BREACHED | p99 1.25 s > SLA 1.0 s (last 60 s) \u00b7 none stuck"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.health[1] = {monitor::StageHealthState::Blind, "topic \"orders.out\" does not exist", 0};
+                 }),
+                 u"CAN'T JUDGE | processed blind: topic \"orders.out\" does not exist"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.health[0] = {monitor::StageHealthState::CatchingUp, "behind", 0};
+                     s.freshnessMs = {12'000, 3'000};
+                     s.totalLag = 98'000;
+                 }),
+                 u"MONITOR BEHIND | slatrack is 12.0 s / 98k msgs behind the brokers"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) { s.fatalError = "the engine ran out of memory"; }),
+                 u"MONITOR STOPPED | the engine ran out of memory"_s);
+        // Without per-stage health (an older monitor), the connection decides.
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.health.clear();
+                     s.connected = false;
+                 }),
+                 u"CAN'T JUDGE | disconnected from the brokers"_s);
+        // The same banner in the war room, with name, clock and data age.
         window.setWarRoom(true);
-        QVERIFY(window.warRoomAlertText().contains(u"NO DATA"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot&) {}).isEmpty());
+        variant([](monitor::MonitorSnapshot&) {});
+        auto* banner = window.verdictBanner();
+        QCOMPARE(banner->headlineText(), u"SLA BREACHED"_s);
+        QVERIFY2(banner->contextText().startsWith(u"test-pipeline \u00b7 "_s), qPrintable(banner->contextText()));
+        QVERIFY2(banner->contextText().contains(u"data age "_s), qPrintable(banner->contextText()));
+        QVERIFY(shownInWindow(banner));
+    }
+
+    void pausedSaysPausedNotLive()
+    {
+        ui::DashboardWindow window;
+        window.showSnapshot(fedSnapshot());
+        auto* header = window.findChild<ui::HeaderBar*>(u"headerBar"_s);
+        QCOMPARE(header->phaseText(), u"LIVE"_s);
+        window.setPaused(true);
+        QCOMPARE(header->phaseText(), u"PAUSED"_s);
+        QCOMPARE(window.verdict().headline, u"PAUSED"_s);
+        QVERIFY(window.verdict().tone != ui::Tone::Good);
+        window.setWarRoom(true);
+        QCOMPARE(window.verdictBanner()->headlineText(), u"PAUSED"_s);
+        window.setPaused(false);
+        QCOMPARE(header->phaseText(), u"LIVE"_s);
+        QCOMPARE(window.verdict().headline, u"SLA BREACHED"_s);
     }
 
     void warRoomBeforeShowDoesNotShow()
