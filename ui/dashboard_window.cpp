@@ -1,6 +1,7 @@
 #include "dashboard_window.hpp"
 
 #include "dashboard_controls.hpp"
+#include "dashboard_settings.hpp"
 #include "header_bar.hpp"
 #include "kpi_panel.hpp"
 #include "lag_chart.hpp"
@@ -13,6 +14,7 @@
 #include "verdict_banner.hpp"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QEvent>
 #include <QGridLayout>
 #include <QGuiApplication>
@@ -20,6 +22,7 @@
 #include <QLabel>
 #include <QResizeEvent>
 #include <QScreen>
+#include <QSettings>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -227,6 +230,38 @@ void DashboardWindow::setThemeMode(ThemeMode mode)
     m_themeMode = mode;
     m_controls->setThemeMode(mode);
     applyTheme();
+    saveSettings();
+}
+
+void DashboardWindow::useSettings(std::unique_ptr<QSettings> settings)
+{
+    m_settings = std::move(settings);
+    if (!m_settings)
+        return;
+    const DashboardSettings saved = DashboardSettings::load(*m_settings);
+    m_warRoomScreen = saved.warRoomScreen;
+    if (!saved.geometry.isEmpty() && !m_warRoom)
+        restoreGeometry(saved.geometry);
+    setThemeMode(saved.theme);
+}
+
+void DashboardWindow::saveSettings()
+{
+    if (!m_settings)
+        return;
+    DashboardSettings current;
+    current.theme = m_themeMode;
+    current.warRoomScreen = m_warRoomScreen;
+    // Full screen is the war room's, not the desk's size: keep the desk's.
+    current.geometry = m_warRoom ? m_deskGeometry : saveGeometry();
+    current.save(*m_settings);
+    m_settings->sync();
+}
+
+void DashboardWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
 }
 
 void DashboardWindow::toggleWarRoom()
@@ -238,6 +273,14 @@ void DashboardWindow::setWarRoom(bool warRoom)
 {
     if (warRoom == m_warRoom)
         return;
+    if (warRoom) {
+        m_deskGeometry = saveGeometry();
+        // Open on the screen it last ran on, if that screen is attached.
+        for (QScreen* candidate : QGuiApplication::screens()) {
+            if (!m_warRoomScreen.isEmpty() && candidate->name() == m_warRoomScreen && candidate != screen())
+                setGeometry(candidate->availableGeometry());
+        }
+    }
     m_warRoom = warRoom;
     // Only the full-screen bit changes, so leaving restores a maximized
     // window as maximized. setWindowState does not show a hidden window:
@@ -253,6 +296,9 @@ void DashboardWindow::setWarRoom(bool warRoom)
     centralWidget()->layout()->setContentsMargins(margin, margin, margin, margin);
     updateHistoryNote();
     applyTheme();
+    if (warRoom && screen())
+        m_warRoomScreen = screen()->name();
+    saveSettings();
     emit warRoomChanged(warRoom);
 }
 

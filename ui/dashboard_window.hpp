@@ -8,8 +8,11 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QLabel;
+class QSettings;
 class QSplitter;
 
 namespace slatrack::ui {
@@ -71,12 +74,22 @@ public slots:
     void setTimeRange(slatrack::ui::TimeRange range);
     void setThemeMode(slatrack::ui::ThemeMode mode);
 
+public:
+    // Remember the theme, the war room's screen and the desk geometry in
+    // `settings` (saved on every change and on close), after restoring what
+    // it holds. The app passes the user's settings; tests a temporary file.
+    void useSettings(std::unique_ptr<QSettings> settings);
+    void saveSettings();
+    // The screen the war room opens on (QScreen::name(); empty: current).
+    QString warRoomScreen() const { return m_warRoomScreen; }
+
 signals:
     void warRoomChanged(bool warRoom);
     void pausedChanged(bool paused);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
@@ -102,6 +115,9 @@ private:
     QAction* m_warRoomAction;
     QAction* m_leaveWarRoomAction;
 
+    std::unique_ptr<QSettings> m_settings;
+    QString m_warRoomScreen;
+    QByteArray m_deskGeometry;  // captured when entering the war room
     monitor::SnapshotPtr m_shown;
     monitor::SnapshotPtr m_heldWhilePaused;
     Theme m_theme;

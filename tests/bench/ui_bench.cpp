@@ -128,6 +128,8 @@ int runUiBench(int argc, char* argv[])
     QApplication application(qtArgc, qtArgv);
 
     app::GuiOptions options;
+    QTemporaryDir settingsDir;  // the user's dashboard settings stay untouched
+    options.settingsPath = settingsDir.filePath(QStringLiteral("dashboard.ini"));
     ExternalPipeline pipeline;
     if (external) {
         const QString problem = pipeline.start(rate);

@@ -1,6 +1,7 @@
 // DashboardWindow as a whole: header, war room, pause, themes, replay bar.
 #include "ui_fixture.hpp"
 
+#include "ui/dashboard_settings.hpp"
 #include "ui/dashboard_window.hpp"
 #include "ui/header_bar.hpp"
 #include "ui/kpi_tile.hpp"
@@ -10,6 +11,9 @@
 #include "ui/verdict_banner.hpp"
 
 #include <QAbstractButton>
+#include <QScreen>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace slatrack;
@@ -140,6 +144,72 @@ private slots:
         QVERIFY2(banner->contextText().startsWith(u"test-pipeline \u00b7 "_s), qPrintable(banner->contextText()));
         QVERIFY2(banner->contextText().contains(u"data age "_s), qPrintable(banner->contextText()));
         QVERIFY(shownInWindow(banner));
+    }
+
+    void fitsA1280By720ScreenWithLongTexts()
+    {
+        // A long broker error, pipeline name and stage names once made the
+        // window 2,890 px wide; everything must stay reachable at 1280x720.
+        auto copy = std::make_shared<monitor::MonitorSnapshot>(*fedSnapshot());
+        copy->pipeline = std::string(120, 'p');
+        copy->connected = false;
+        copy->connectionDetail = "GroupCoordinator: 127.0.0.1:9092: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT, 30 identical error(s) suppressed) " + std::string(300, 'x');
+        copy->stageNames = {std::string(80, 'i'), std::string(80, 'o')};
+        copy->health[1] = {monitor::StageHealthState::Blind, std::string(400, 'w'), 0};
+        ui::DashboardWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QSize beforeData = window.minimumSizeHint();
+        QVERIFY2(beforeData.width() <= 1280 && beforeData.height() <= 720,
+                 qPrintable(QStringLiteral("minimum size before data %1x%2").arg(beforeData.width()).arg(beforeData.height())));
+        window.showSnapshot(copy);
+        const QSize minimum = window.minimumSizeHint();
+        qInfo("dashboard minimum size %dx%d", minimum.width(), minimum.height());
+        QVERIFY2(minimum.width() <= 1280 && minimum.height() <= 720,
+                 qPrintable(QStringLiteral("minimum size %1x%2").arg(minimum.width()).arg(minimum.height())));
+        // And it really shrinks there: nothing keeps it wider.
+        window.resize(1280, 720);
+        QTRY_VERIFY(window.width() <= 1280);
+        QVERIFY(window.height() <= 720);
+    }
+
+    void settingsSurviveARestart()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"slatrack.ini"_s);
+        QString screenName;
+        QSize deskSize;
+        {
+            ui::DashboardWindow window;
+            window.useSettings(std::make_unique<QSettings>(path, QSettings::IniFormat));
+            QCOMPARE(window.themeMode(), ui::ThemeMode::System);  // nothing saved yet
+            window.setGeometry(40, 50, 1100, 700);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.setThemeMode(ui::ThemeMode::Dark);
+            window.setWarRoom(true);
+            screenName = window.screen()->name();
+            window.setWarRoom(false);
+            deskSize = window.size();
+            qInfo("desk size %dx%d", deskSize.width(), deskSize.height());
+            window.close();
+        }
+        QSettings raw(path, QSettings::IniFormat);
+        QCOMPARE(raw.value(u"dashboard/theme"_s).toString(), u"dark"_s);
+        QCOMPARE(raw.value(u"dashboard/warRoomScreen"_s).toString(), screenName);
+        {
+            ui::DashboardWindow window;
+            window.useSettings(std::make_unique<QSettings>(path, QSettings::IniFormat));
+            QCOMPARE(window.themeMode(), ui::ThemeMode::Dark);
+            QVERIFY(window.theme().isDark);
+            QCOMPARE(window.warRoomScreen(), screenName);
+            QCOMPARE(window.size(), deskSize);
+            QCOMPARE(window.width(), 1100);
+        }
+        // A settings file from elsewhere with nonsense in it reads as defaults.
+        QSettings bad(dir.filePath(u"bad.ini"_s), QSettings::IniFormat);
+        bad.setValue(u"dashboard/theme"_s, u"purple"_s);
+        QCOMPARE(ui::DashboardSettings::load(bad).theme, ui::ThemeMode::System);
     }
 
     void pausedSaysPausedNotLive()
