@@ -126,6 +126,17 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     addAction(m_leaveWarRoomAction);
     connect(m_leaveWarRoomAction, &QAction::triggered, this, [this] { setWarRoom(false); });
 
+    // One crosshair time for every chart, and every plot starting at the
+    // same x, so a moment lines up across the dashboard.
+    const std::initializer_list<TimeChart*> charts{m_latency, m_openStuck, m_throughput, m_lag};
+    for (TimeChart* chart : charts) {
+        connect(chart, &TimeChart::crosshairMoved, this, [this](qint64 atMs) {
+            for (TimeChart* each : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag})
+                each->showCrosshairAt(atMs);
+        });
+        connect(chart, &TimeChart::naturalPlotLeftChanged, this, &DashboardWindow::alignPlots);
+    }
+
     connect(m_receiver, &SnapshotReceiver::snapshotReady, this, &DashboardWindow::showSnapshot);
     connect(m_controls, &DashboardControls::timeRangeRequested, this, &DashboardWindow::setTimeRange);
     connect(m_controls, &DashboardControls::pauseRequested, this, &DashboardWindow::setPaused);
@@ -195,6 +206,20 @@ void DashboardWindow::setTimeRange(TimeRange range)
     if (m_shown)
         render(m_shown);
     updateHistoryNote();
+}
+
+void DashboardWindow::alignPlots()
+{
+    qreal left = 0;
+    qreal rightInset = 0;
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag}) {
+        left = std::max(left, chart->naturalPlotLeft());
+        rightInset = std::max(rightInset, chart->naturalPlotRightInset());
+    }
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag}) {
+        chart->setPlotLeft(left);
+        chart->setPlotRightInset(rightInset);
+    }
 }
 
 bool DashboardWindow::showsHistoryNote() const

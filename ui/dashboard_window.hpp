@@ -96,6 +96,7 @@ private:
     void render(const monitor::SnapshotPtr& snapshot);
     void applyTheme();
     void updateHistoryNote();
+    void alignPlots();
     double warRoomScale() const;
 
     SnapshotReceiver* m_receiver;

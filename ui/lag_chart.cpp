@@ -18,7 +18,7 @@ constexpr int64_t kHistoryMs = monitor::MonitorSnapshot::kSeriesSeconds * 1000;
 } // namespace
 
 LagChart::LagChart(QWidget* parent)
-    : TimeChart(u"Consumer lag per partition"_s, parent)
+    : TimeChart(u"slatrack's position behind the high watermark"_s, parent)
 {
     for (size_t line_idx = 0; line_idx < kMaxLagLines; ++line_idx)
         m_lines.push_back(addLine(QString(), static_cast<int>(line_idx)));
@@ -42,6 +42,9 @@ void LagChart::record(const monitor::MonitorSnapshot& snapshot)
         if (found == m_history.end()) {
             if (m_history.size() >= kMaxTrackedPartitions)
                 continue;
+            // Seven colours cycle; the eighth is the "others" line's.
+            if (m_colours.find(key) == m_colours.end())
+                m_colours.emplace(key, m_nextColour++ % 7);
             found = m_history.emplace(std::move(key), QList<QPointF>{}).first;
         }
         QList<QPointF>& points = found->second;
@@ -60,8 +63,19 @@ void LagChart::record(const monitor::MonitorSnapshot& snapshot)
         const auto keep = std::lower_bound(points.begin(), points.end(), static_cast<qreal>(m_newestMs - kHistoryMs),
                                            [](const QPointF& point, qreal from) { return point.x() < from; });
         points.erase(points.begin(), keep);
-        it = points.isEmpty() ? m_history.erase(it) : std::next(it);
+        if (points.isEmpty()) {
+            m_colours.erase(it->first);
+            it = m_history.erase(it);
+        } else {
+            ++it;
+        }
     }
+}
+
+int LagChart::colourOf(int stage, const std::string& topic, int32_t partition) const
+{
+    const auto found = m_colours.find(Key{stage, topic, partition});
+    return found == m_colours.end() ? -1 : found->second;
 }
 
 void LagChart::showSnapshot(const monitor::MonitorSnapshot& snapshot)
@@ -72,13 +86,19 @@ void LagChart::showSnapshot(const monitor::MonitorSnapshot& snapshot)
 
 void LagChart::render(int64_t newestMs)
 {
-    // The partitions with the highest lag in the window get their own line;
-    // ties and the drawing order follow the key so lines keep their colour.
+    // The partitions with the highest lag within the visible range get
+    // their own line; ties and the drawing order follow the key.
+    const qreal visibleFrom = static_cast<qreal>(newestMs - rangeSeconds(timeRange()) * 1000);
     std::vector<std::pair<double, const Key*>> ranked;
     ranked.reserve(m_history.size());
     for (const auto& [key, points] : m_history) {
-        const auto peak = std::max_element(points.begin(), points.end(), [](const QPointF& a, const QPointF& b) { return a.y() < b.y(); });
-        ranked.emplace_back(peak->y(), &key);
+        double peak = -1;
+        for (const QPointF& point : points) {
+            if (point.x() >= visibleFrom)
+                peak = std::max(peak, point.y());
+        }
+        if (peak >= 0)
+            ranked.emplace_back(peak, &key);
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     const size_t shown = std::min(ranked.size(), kMaxLagLines);
@@ -100,6 +120,7 @@ void LagChart::render(int64_t newestMs)
         const auto& [stage, topic, partition] = *top[line_idx];
         line->setName(QString::fromStdString(topic) + u'[' + QString::number(partition) + u']');
         line->setVisible(true);
+        setLineColour(line, m_colours.at(*top[line_idx]));
         const QList<QPointF>& points = m_history.at(*top[line_idx]);
         oldestMs = std::min(oldestMs, static_cast<int64_t>(points.front().x()));
         updates.push_back({line, points});

@@ -13,6 +13,8 @@
 #include <vector>
 
 class QCategoryAxis;
+class QGraphicsLineItem;
+class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QValueAxis;
@@ -66,8 +68,29 @@ public:
     QValueAxis* valueAxis() const { return m_valueAxis; }
     QString unitTitle() const { return m_scale.unit; }
     bool showsEmptyNote() const;
-    // "p99 · 14:02:31 · 1.23 s": what hovering a point of `series` shows.
+    // "p99 · 14:02:31 · 1.23 s": one series' sample as text.
     QString tooltipText(const QLineSeries* series, const QPointF& point) const;
+    // The crosshair: a vertical line at `atMs` and a box with every visible
+    // series' sample nearest that time ("14:02:31", "p50 120 ms", ...).
+    // The dashboard moves it on every chart together; atMs < 0 hides it.
+    void showCrosshairAt(int64_t atMs);
+    QStringList crosshairLines(int64_t atMs) const;
+    bool showsCrosshair() const;
+    // Aligned time axes: the plot's left edge sits `leftPx` from the
+    // chart's, whatever width the value labels need (the dashboard gives
+    // every chart the widest one's). naturalPlotLeft() is the edge without.
+    void setPlotLeft(qreal leftPx);
+    qreal naturalPlotLeft() const;
+    // Likewise the right edge's distance from the chart's right (a legend
+    // beside the plot takes room there).
+    void setPlotRightInset(qreal insetPx);
+    qreal naturalPlotRightInset() const { return m_naturalRightInset; }
+
+signals:
+    // The cursor is over the plot at this time (-1: it left).
+    void crosshairMoved(qint64 atMs);
+    // The value labels' width changed, so did naturalPlotLeft().
+    void naturalPlotLeftChanged();
 
 protected:
     enum class LineRole { Normal, Alarm, Threshold };
@@ -76,6 +99,8 @@ protected:
     // colour (Alarm) or the dashed SLA colour (Threshold).
     QLineSeries* addLine(const QString& name, int colourIndex, LineRole role = LineRole::Normal);
     void removeLine(QLineSeries* series);
+    // A Normal line's colour: theme.series[colourIndex % 8].
+    void setLineColour(QLineSeries* series, int colourIndex);
 
     struct Update {
         QLineSeries* series = nullptr;
@@ -101,6 +126,8 @@ protected:
     const Theme& theme() const { return m_theme; }
 
     void resizeEvent(QResizeEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     struct LineStyle {
@@ -109,9 +136,9 @@ private:
     };
     void styleSeries(QLineSeries* series) const;
     void placeEmptyNote();
-    void onHovered(const QPointF& point, bool state);
 
     void setTimeTicks();
+    void onPlotAreaChanged(const QRectF& plot);
 
     QCategoryAxis* m_timeAxis = nullptr;
     int64_t m_tickFirstMs = 0;  // the ticks last laid out, to skip relabelling
@@ -119,6 +146,12 @@ private:
     int64_t m_tickLastMs = 0;
     QValueAxis* m_valueAxis = nullptr;
     QGraphicsSimpleTextItem* m_emptyNote = nullptr;
+    QGraphicsLineItem* m_crosshair = nullptr;
+    QGraphicsRectItem* m_crosshairBox = nullptr;
+    QGraphicsSimpleTextItem* m_crosshairText = nullptr;
+    int64_t m_crosshairMs = -1;
+    qreal m_naturalLeft = 0;
+    qreal m_naturalRightInset = 0;
     bool m_legendBeside = false;
     QHash<const QLineSeries*, LineStyle> m_styles;
     Theme m_theme = Theme::light();
