@@ -105,6 +105,10 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     grid->addWidget(m_openStuck, 0, 1);
     grid->addWidget(m_throughput, 1, 0);
     grid->addWidget(m_lag, 1, 1);
+    // Equal columns: the plots are aligned by margins, which only works
+    // when the charts above each other have the same width.
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
     chartsLayout->addLayout(grid, 1);
     m_stuck = new StuckRecordsPanel(m_splitter);
     m_stuck->setObjectName(u"stuckPanel"_s);

@@ -4,6 +4,7 @@
 #include "format.hpp"
 
 #include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 
 #include <algorithm>
@@ -46,17 +47,25 @@ HeaderBar::HeaderBar(QWidget* parent)
     m_lag->setObjectName(u"header.lag"_s);
     m_asOf->setObjectName(u"header.asOf"_s);
 
-    auto* layout = new QHBoxLayout(this);
+    // Two lines: name, state and connection; then what was read (data age
+    // per stage, slatrack's own position, time of the data). In one line
+    // at 1366 px beside the controls each was cut to a few letters.
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(18);
-    layout->addWidget(m_pipeline);
-    layout->addWidget(m_phase);
+    layout->setSpacing(2);
+    auto* top = new QHBoxLayout;
+    top->setSpacing(18);
+    top->addWidget(m_pipeline);
+    top->addWidget(m_phase);
+    top->addWidget(m_connection, 1);
+    auto* bottom = new QHBoxLayout;
+    bottom->setSpacing(18);
     // Stretch by how long each text tends to be; all of them may shrink.
-    layout->addWidget(m_connection, 2);
-    layout->addWidget(m_freshness, 3);
-    layout->addWidget(m_lag, 2);
-    layout->addWidget(m_asOf, 1);
-    m_asOf->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    bottom->addWidget(m_freshness, 3);
+    bottom->addWidget(m_lag, 2);
+    bottom->addWidget(m_asOf, 1);
+    layout->addLayout(top);
+    layout->addLayout(bottom);
 
     m_pipeline->setText(u"slatrack"_s);
     m_connection->setText(u"waiting for the monitor"_s);

@@ -62,6 +62,7 @@ void KpiTile::setValue(const ValueText& text, Tone tone, const QString& detail)
     m_tone = tone;
     m_detail = detail;
     setAccessibleDescription(m_text.value + u' ' + m_text.unit + u" \u2014 "_s + m_detail);
+    setToolTip(m_detail);  // the detail line elides on a narrow tile
     refit();  // the detail line's presence changes the room for the number
     update();
 }

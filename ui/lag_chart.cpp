@@ -23,8 +23,8 @@ LagChart::LagChart(QWidget* parent)
     for (size_t line_idx = 0; line_idx < kMaxLagLines; ++line_idx)
         m_lines.push_back(addLine(QString(), static_cast<int>(line_idx)));
     m_lines.push_back(addLine(u"others"_s, 7));
-    // "topic[partition]" names are long: a top legend would elide them.
-    setLegendBesidePlot(true);
+    // Legend on top like the other charts: beside the plot it took a third
+    // of the width, and the aligned plots of every chart lost it too.
     setEmptyNote(u"no partition data yet"_s);
 }
 
@@ -42,9 +42,6 @@ void LagChart::record(const monitor::MonitorSnapshot& snapshot)
         if (found == m_history.end()) {
             if (m_history.size() >= kMaxTrackedPartitions)
                 continue;
-            // Seven colours cycle; the eighth is the "others" line's.
-            if (m_colours.find(key) == m_colours.end())
-                m_colours.emplace(key, m_nextColour++ % 7);
             found = m_history.emplace(std::move(key), QList<QPointF>{}).first;
         }
         QList<QPointF>& points = found->second;
@@ -106,6 +103,24 @@ void LagChart::render(int64_t newestMs)
     for (size_t rank_idx = 0; rank_idx < shown; ++rank_idx)
         top.push_back(ranked[rank_idx].second);
     std::sort(top.begin(), top.end(), [](const Key* a, const Key* b) { return *a < *b; });
+    // A partition keeps the colour it was first drawn with; one drawn for
+    // the first time takes the next of the seven (the eighth is "others")
+    // that no other drawn partition holds, so two lines never share one.
+    for (const Key* key : top) {
+        if (m_colours.count(*key) > 0)
+            continue;
+        std::vector<bool> taken(7, false);
+        for (const Key* other : top) {
+            const auto held = m_colours.find(*other);
+            if (held != m_colours.end())
+                taken[static_cast<size_t>(held->second)] = true;
+        }
+        int colour = m_nextColour % 7;
+        while (taken[static_cast<size_t>(colour)])
+            colour = (colour + 1) % 7;
+        m_colours.emplace(*key, colour);
+        m_nextColour = colour + 1;
+    }
 
     std::vector<Update> updates;
     int64_t oldestMs = newestMs;

@@ -25,7 +25,7 @@ namespace slatrack::ui {
 // was far behind a minute ago is what the operator is looking for), plus
 // one line summing all the others, so a topic with 200 partitions stays
 // readable. A partition keeps its colour for as long as the chart knows it:
-// colours are handed out on first sight, never by rank.
+// colours are handed out when a partition is first drawn, never by rank.
 //
 // Thread: UI thread only.
 class LagChart : public TimeChart {

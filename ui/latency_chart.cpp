@@ -16,7 +16,7 @@ constexpr double kSlaHeadroom = 1.15;
 } // namespace
 
 LatencyChart::LatencyChart(QWidget* parent)
-    : TimeChart(u"Latency (end to end, by completion second)"_s, parent)
+    : TimeChart(u"Latency per completion second"_s, parent)
     , m_p50(addLine(u"p50"_s, 1))
     , m_p95(addLine(u"p95"_s, 2))
     , m_p99(addLine(u"p99"_s, 0))

@@ -53,17 +53,18 @@ struct NiceRange {
     int ticks = 2;
 };
 
-// 0..max in at most 5 steps of 1, 2 or 5 times a power of ten (not 2.5:
-// its labels would need a decimal that integer-formatted labels round away).
-NiceRange niceRange(double max)
+// 0..max in at most `maxSteps` (1..5) steps of 1, 2 or 5 times a power of
+// ten (not 2.5: its labels would need a decimal that integer-formatted
+// labels round away).
+NiceRange niceRange(double max, int maxSteps)
 {
     if (!(max > 0) || !std::isfinite(max))
         max = 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(max / 4)));
+    const double magnitude = std::pow(10.0, std::floor(std::log10(max / std::max(1, maxSteps - 1))));
     for (double factor : {1.0, 2.0, 5.0, 10.0}) {
         const double step = factor * magnitude;
         const double steps = std::ceil(max / step - 1e-9);
-        if (steps <= 5)
+        if (steps <= maxSteps)
             return {steps * step, step, static_cast<int>(steps) + 1};
     }
     return {std::ceil(max / (10 * magnitude)) * 10 * magnitude, 10 * magnitude, 2};
@@ -141,7 +142,7 @@ TimeChart::TimeChart(const QString& title, QWidget* parent)
     m_valueAxis->setTickCount(5);
     m_valueAxis->setLabelFormat(u"%.0f"_s);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(280, 180);
+    setMinimumSize(280, 150);
     setMouseTracking(true);  // the crosshair follows the cursor without a click
 
     m_emptyNote = new QGraphicsSimpleTextItem(chart);
@@ -327,7 +328,12 @@ void TimeChart::applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, i
     // so the axes are touched only when their values really change (the
     // y range rarely does), and nice numbers are computed here rather than
     // with applyNiceNumbers(), which sets the range a second time.
-    const NiceRange nice = niceRange(maxRaw / m_scale.divisor * 1.05);
+    // As many value labels as fit the plot's height with a line between
+    // them: a short war-room chart with five labels got "..." for each.
+    const qreal plotHeight = chart()->plotArea().height() > 0 ? chart()->plotArea().height() : height() / 2.0;
+    const int labelHeight = QFontMetrics(m_valueAxis->labelsFont()).height();
+    const int maxSteps = std::clamp(static_cast<int>(plotHeight / (2.0 * labelHeight)), 1, 5);
+    const NiceRange nice = niceRange(maxRaw / m_scale.divisor * 1.05, maxSteps);
     if (m_valueAxis->max() != nice.max || m_valueAxis->min() != 0)
         m_valueAxis->setRange(0, nice.max);
     if (m_valueAxis->tickCount() != nice.ticks)

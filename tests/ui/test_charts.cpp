@@ -259,6 +259,22 @@ private slots:
         for (const QLineSeries* series : lag.lineSeries())
             visible += series->isVisible() ? 1 : 0;
         QCOMPARE(colours.size(), visible);
+        // Partitions taking turns at the top, more of them than colours:
+        // the drawn lines still never share one.
+        for (int round = 0; round < 12; ++round) {
+            std::vector<int64_t> lags(16, 1);
+            lags[static_cast<size_t>(round + 4)] = 10'000 + round;
+            lag.showSnapshot(*snapshotAt(start + (20 + round * 100) * 1000, lags));
+            QSet<QRgb> drawn;
+            int drawnCount = 0;
+            for (const QLineSeries* series : lag.lineSeries()) {
+                if (!series->isVisible())
+                    continue;
+                drawn.insert(series->pen().color().rgb());
+                ++drawnCount;
+            }
+            QCOMPARE(drawn.size(), drawnCount);
+        }
     }
 };
 
