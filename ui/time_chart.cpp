@@ -215,6 +215,11 @@ void TimeChart::styleSeries(QLineSeries* series) const
         pen.setColor(m_theme.sla);
         pen.setStyle(Qt::DashLine);
         break;
+    case LineRole::Summary:
+        pen.setColor(m_theme.series[static_cast<size_t>(style.colourIndex) % m_theme.series.size()]);
+        pen.setStyle(Qt::DotLine);
+        pen.setWidthF(pen.widthF() * 1.5);
+        break;
     }
     series->setPen(pen);
 }
@@ -266,6 +271,48 @@ void TimeChart::setEmptyNote(const QString& note)
     m_emptyNote->setText(note);
     m_emptyNote->setVisible(!note.isEmpty());
     placeEmptyNote();
+}
+
+void TimeChart::setWindowBand(int64_t fromMs, const QString& label)
+{
+    if (!m_band) {
+        m_band = new QGraphicsRectItem(chart());
+        m_band->setZValue(-1);  // under the lines
+        m_band->setPen(Qt::NoPen);
+        m_bandLabel = new QGraphicsSimpleTextItem(chart());
+        m_bandLabel->setZValue(5);
+    }
+    m_bandFromMs = fromMs;
+    m_bandLabel->setText(label);
+    placeWindowBand();
+}
+
+QString TimeChart::windowBandLabel() const
+{
+    return m_band && m_band->isVisible() ? m_bandLabel->text() : QString();
+}
+
+void TimeChart::placeWindowBand()
+{
+    if (!m_band)
+        return;
+    const QRectF plot = chart()->plotArea();
+    const bool shown = m_bandFromMs >= 0 && m_toMs > m_fromMs && m_bandFromMs < m_toMs && plot.width() > 0;
+    m_band->setVisible(shown);
+    m_bandLabel->setVisible(shown);
+    if (!shown)
+        return;
+    const int64_t from = std::max(m_bandFromMs, m_fromMs);
+    const qreal left = plot.left() + plot.width() * static_cast<qreal>(from - m_fromMs) / static_cast<qreal>(m_toMs - m_fromMs);
+    m_band->setRect(QRectF(QPointF(left, plot.top()), QPointF(plot.right(), plot.bottom())));
+    QColor fill = m_theme.series[0];
+    fill.setAlphaF(m_theme.isDark ? 0.18f : 0.10f);
+    m_band->setBrush(fill);
+    const ChartFonts fonts = m_theme.highContrast ? kWarRoomFonts : kDeskFonts;
+    m_bandLabel->setFont(pixelFont(m_theme.px(fonts.labels)));
+    m_bandLabel->setBrush(m_theme.mutedText);
+    const QRectF text = m_bandLabel->boundingRect();
+    m_bandLabel->setPos(std::max(plot.left(), plot.right() - text.width() - 2), plot.top() + 2);
 }
 
 void TimeChart::placeEmptyNote()
@@ -345,6 +392,7 @@ void TimeChart::applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, i
         m_valueAxis->setTitleText(m_scale.unit);
     if (any == showsEmptyNote())
         setEmptyNote(any ? QString() : u"waiting for data"_s);
+    placeWindowBand();
     if (m_crosshairMs >= 0)
         showCrosshairAt(m_crosshairMs);  // the window moved under it
 }
@@ -533,6 +581,7 @@ void TimeChart::onPlotAreaChanged(const QRectF& plot)
     const qreal natural = plot.left() - (chart()->margins().left() - kChartMargin);
     const qreal naturalRight = chart()->size().width() - plot.right() - (chart()->margins().right() - kChartMargin);
     placeEmptyNote();
+    placeWindowBand();
     if (std::abs(natural - m_naturalLeft) < 0.5 && std::abs(naturalRight - m_naturalRightInset) < 0.5)
         return;
     m_naturalLeft = natural;

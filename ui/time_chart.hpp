@@ -76,6 +76,8 @@ public:
     void showCrosshairAt(int64_t atMs);
     QStringList crosshairLines(int64_t atMs) const;
     bool showsCrosshair() const;
+    // The band's label when one is shown (tests), else empty.
+    QString windowBandLabel() const;
     // Aligned time axes: the plot's left edge sits `leftPx` from the
     // chart's, whatever width the value labels need (the dashboard gives
     // every chart the widest one's). naturalPlotLeft() is the edge without.
@@ -93,10 +95,11 @@ signals:
     void naturalPlotLeftChanged();
 
 protected:
-    enum class LineRole { Normal, Alarm, Threshold };
+    enum class LineRole { Normal, Alarm, Threshold, Summary };
 
     // A series coloured by theme.series[colourIndex] (Normal), the bad
-    // colour (Alarm) or the dashed SLA colour (Threshold).
+    // colour (Alarm), the dashed SLA colour (Threshold) or dotted in
+    // theme.series[colourIndex] (Summary: a value over a span, e.g. a tile's).
     QLineSeries* addLine(const QString& name, int colourIndex, LineRole role = LineRole::Normal);
     void removeLine(QLineSeries* series);
     // A Normal line's colour: theme.series[colourIndex % 8].
@@ -113,6 +116,9 @@ protected:
     // least that high (raw units), e.g. above the SLA line.
     void applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, int64_t newestMs, double floorMax = 0);
     void setEmptyNote(const QString& note);  // empty: hide
+    // A shaded band from `fromMs` to the window's end with `label` at its
+    // top, e.g. the span the KPI tiles summarise. fromMs < 0: none.
+    void setWindowBand(int64_t fromMs, const QString& label);
     // Legend beside the plot: for long series names, and in the war room,
     // where a legend row above would cost a fifth of the plot's height.
     void setLegendBesidePlot(bool beside);
@@ -146,6 +152,10 @@ private:
     int64_t m_tickLastMs = 0;
     QValueAxis* m_valueAxis = nullptr;
     QGraphicsSimpleTextItem* m_emptyNote = nullptr;
+    void placeWindowBand();
+    QGraphicsRectItem* m_band = nullptr;
+    QGraphicsSimpleTextItem* m_bandLabel = nullptr;
+    int64_t m_bandFromMs = -1;
     QGraphicsLineItem* m_crosshair = nullptr;
     QGraphicsRectItem* m_crosshairBox = nullptr;
     QGraphicsSimpleTextItem* m_crosshairText = nullptr;

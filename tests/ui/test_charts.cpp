@@ -168,6 +168,26 @@ private slots:
         QVERIFY2(tip.endsWith(u' ' + QString::number(qRound(p99->at(0).y())) + u" ms"_s), qPrintable(tip));
     }
 
+    void latencyChartShowsTheTilesSpanAndValue()
+    {
+        ui::LatencyChart latency;
+        latency.resize(600, 300);
+        uitest::FedPipeline pipeline(uitest::smallConfig());
+        for (uint64_t id = 1; id <= 30; ++id)
+            pipeline.feed({uitest::ev(id, 0, 1'700'000'000'000), uitest::ev(id, 1, 1'700'000'000'400)});
+        const auto snapshot = pipeline.snapshot(1'700'000'001'000);
+        latency.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&latency));
+        latency.showSnapshot(*snapshot);
+        QTRY_COMPARE(latency.windowBandLabel(), u"tiles: last 60 s"_s);
+        const QLineSeries* tile = latency.seriesNamed(u"p99 of 60 s"_s);
+        QVERIFY(tile && tile->isVisible());
+        QCOMPARE(tile->count(), 2);
+        // Drawn at the tile's value (ms on this chart), over the last 60 s.
+        QCOMPARE(tile->at(0).y(), static_cast<qreal>(snapshot->latencyLastMinute.p99));
+        QCOMPARE(tile->at(1).x() - tile->at(0).x(), 60'000.0);
+    }
+
     void crosshairListsEverySeriesAtThatTime()
     {
         ui::LatencyChart latency;
