@@ -1,9 +1,10 @@
 #include "time_argument.hpp"
 
 #include "core/config/duration_parse.hpp"
-#include "core/ingest/record_extractor.hpp"
+#include "core/time/rfc3339.hpp"
 
 #include <charconv>
+#include <optional>
 
 namespace slatrack::app {
 
@@ -32,8 +33,9 @@ TimeArgument parseTimeArgument(std::string_view text, int64_t nowMs)
         out.unixMs = millis;
         return out;
     }
-    if (ingest::parseRfc3339(text, out.unixMs)) {
+    if (const std::optional<int64_t> parsed = rfc3339::parseMs(text)) {
         out.ok = true;
+        out.unixMs = *parsed;
         return out;
     }
     out.error = "\"" + std::string(text) + "\": expected now, -DURATION (e.g. -30m), an RFC 3339 time (e.g. 2026-11-21T02:10:00Z) or Unix milliseconds";

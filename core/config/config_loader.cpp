@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config/duration_parse.hpp"
+#include "core/config/engine_limits.hpp"
 #include "core/config/json_fields.hpp"
 #include "core/config/secret_ref.hpp"
 #include "core/config/small_file.hpp"
@@ -96,6 +97,31 @@ bool readPositiveDuration(Diagnostics& diag, const json& root, std::string_view 
     return true;
 }
 
+// An optional positive duration with an upper bound the engine (or the
+// health rules) can hold; `why` says where the bound comes from.
+bool readBoundedDuration(Diagnostics& diag, const json& root, std::string_view key, Milliseconds& target,
+                         Milliseconds max, std::string_view why)
+{
+    Milliseconds value = target;
+    if (!readPositiveDuration(diag, root, key, value))
+        return false;
+    if (value > max) {
+        // `target` keeps its default so that fields derived from it (the
+        // dedup horizon from the window) do not repeat this error.
+        diag.error(std::string(key), "expected at most " + formatDuration(max) + " (" + std::string(why) + "), got " +
+                                         formatDuration(value));
+        return false;
+    }
+    target = value;
+    return true;
+}
+
+// "window (1h)" or "window (1h, the default)", for messages comparing with it.
+std::string windowText(const json& root, const PipelineConfig& config)
+{
+    return "window (" + formatDuration(config.window) + (optionalField(root, "window") ? ")" : ", the default)");
+}
+
 std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, const std::filesystem::path& baseDir)
 {
     if (!root.is_object()) {
@@ -123,27 +149,45 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     readKafka(diag, root, baseDir, config);
     readStages(diag, root, idFormat, config.stages);
 
-    const bool windowOk = readPositiveDuration(diag, root, "window", config.window);
+    const bool windowOk =
+        readBoundedDuration(diag, root, "window", config.window, kMaxWindow, "the longest time the engine tracks a record");
     const bool slaOk = readPositiveDuration(diag, root, "sla", config.sla);
     const bool graceOk = readPositiveDuration(diag, root, "grace", config.grace);
     config.dedupHorizon = config.window;
-    readPositiveDuration(diag, root, "dedup_horizon", config.dedupHorizon);
-    readPositiveDuration(diag, root, "max_clock_skew", config.maxClockSkew);
-    readPositiveDuration(diag, root, "blind_after", config.blindAfter);
-    readPositiveDuration(diag, root, "behind_threshold", config.behindThreshold);
-    if (const json* maxOpen = optionalField(root, "max_open_records"))
-        config.maxOpenRecords = readPositiveInteger(diag, *maxOpen, "max_open_records").value_or(0);
+    readBoundedDuration(diag, root, "dedup_horizon", config.dedupHorizon, kMaxDedupHorizon,
+                        "the longest the engine remembers finished IDs");
+    readBoundedDuration(diag, root, "max_clock_skew", config.maxClockSkew, kMaxClockSkew,
+                        "composite IDs are trusted to be at most a day ahead");
+    const bool blindOk = readPositiveDuration(diag, root, "blind_after", config.blindAfter);
+    const bool behindOk = readPositiveDuration(diag, root, "behind_threshold", config.behindThreshold);
+    if (blindOk && config.blindAfter < kMinBlindAfter) {
+        diag.error("blind_after", "expected at least " + formatDuration(kMinBlindAfter) +
+                                      " (fetch responses come every 100 ms; less would flap), got " +
+                                      formatDuration(config.blindAfter));
+    }
+    if (const json* maxOpen = optionalField(root, "max_open_records")) {
+        const std::optional<uint64_t> cap = readPositiveInteger(diag, *maxOpen, "max_open_records");
+        config.maxOpenRecords = cap.value_or(0);
+        if (cap && (*cap < kMinOpenRecords || *cap > kMaxOpenRecords)) {
+            diag.error("max_open_records", "expected " + std::to_string(kMinOpenRecords) + " to " +
+                                               std::to_string(kMaxOpenRecords) + ", got " + std::to_string(*cap));
+        }
+    }
 
     // A record is stuck after sla and lost after window, and an early record
     // waits grace inside the window: either limit at or past the window
-    // would never fire.
+    // would never fire. A stage must be found blind or catching up before
+    // the window could declare its records lost on the wall clock.
     if (windowOk) {
-        const std::string windowText = "window (" + formatDuration(config.window) +
-                                       (optionalField(root, "window") ? ")" : ", the default)");
+        const std::string window = windowText(root, config);
         if (slaOk && config.sla >= config.window)
-            diag.error("sla", "expected less than " + windowText + ", got " + formatDuration(config.sla));
+            diag.error("sla", "expected less than " + window + ", got " + formatDuration(config.sla));
         if (graceOk && config.grace >= config.window)
-            diag.error("grace", "expected less than " + windowText + ", got " + formatDuration(config.grace));
+            diag.error("grace", "expected less than " + window + ", got " + formatDuration(config.grace));
+        if (blindOk && config.blindAfter >= config.window)
+            diag.error("blind_after", "expected less than " + window + ", got " + formatDuration(config.blindAfter));
+        if (behindOk && config.behindThreshold >= config.window)
+            diag.error("behind_threshold", "expected less than " + window + ", got " + formatDuration(config.behindThreshold));
     }
 
     if (diag.errorCount() > 0)

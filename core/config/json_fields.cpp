@@ -340,6 +340,27 @@ std::optional<json> parseJsonText(Diagnostics& diag, std::string_view text)
         configError.column = position.column;
         diag.add(std::move(configError));
         return std::nullopt;
+    } catch (const json::out_of_range& error) {
+        // 406: a number beyond a double ("1e400"). nlohmann throws it outside
+        // parse_error and without a position; it quotes the number, which is
+        // found in the text for the line and column. The number itself is
+        // not echoed, like any file text (it could sit in a secret's place).
+        ConfigError configError;
+        configError.file = diag.fileName();
+        configError.message = "invalid JSON: a number too large to represent";
+        const std::string what = error.what();
+        const std::size_t open = what.find('\'');
+        const std::size_t close = open == std::string::npos ? std::string::npos : what.find('\'', open + 1);
+        if (close != std::string::npos) {
+            const std::size_t offset = text.find(std::string_view(what).substr(open + 1, close - open - 1));
+            if (offset != std::string_view::npos) {
+                const TextPosition position = positionOfOffset(text, offset);
+                configError.line = position.line;
+                configError.column = position.column;
+            }
+        }
+        diag.add(std::move(configError));
+        return std::nullopt;
     }
 }
 

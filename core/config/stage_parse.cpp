@@ -1,5 +1,7 @@
 #include "core/config/stage_parse.hpp"
 
+#include "core/config/engine_limits.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -10,7 +12,6 @@ using nlohmann::json;
 
 // Kafka's own limit on topic name length.
 constexpr std::size_t kMaxTopicNameLength = 249;
-constexpr std::size_t kMinStages = 2;
 
 constexpr std::string_view kExpectedIdSource =
     R"(an object like {"from": "key"}, {"from": "json", "pointer": "/id"} or {"from": "header", "name": "record-id"})";
@@ -203,8 +204,11 @@ void readStages(Diagnostics& diag, const json& root, std::optional<IdFormat> idF
     }
     for (std::size_t stage_idx = 0; stage_idx < list->size(); ++stage_idx)
         stages.push_back(readStage(diag, (*list)[stage_idx], indexPath("stages", stage_idx), idFormat));
-    if (stages.size() < kMinStages) {
+    if (stages.size() < kMinStageCount) {
         diag.error("stages", "expected at least 2 stages (incoming first, processed last), got " +
+                                 std::to_string(stages.size()));
+    } else if (stages.size() > kMaxStageCount) {
+        diag.error("stages", "expected at most " + std::to_string(kMaxStageCount) + " stages, got " +
                                  std::to_string(stages.size()));
     }
 

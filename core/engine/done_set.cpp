@@ -81,9 +81,9 @@ std::optional<DoneSet::Outcome> DoneSet::peek(uint64_t key, bool composite) cons
     return std::nullopt;
 }
 
-void DoneSet::put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs)
+void DoneSet::put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs, int stage)
 {
-    const uint64_t word = encode(kind, latencyMs, timeMs, atMs);
+    const uint64_t word = encode(kind, latencyMs, timeMs, atMs, stage);
     for (OutcomeTable* table : candidates(key, composite)) {
         if (!table)
             continue;
@@ -92,12 +92,12 @@ void DoneSet::put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, in
             return;
         }
     }
-    insertAbsent(key, composite, kind, latencyMs, timeMs, atMs);
+    insertAbsent(key, composite, kind, latencyMs, timeMs, atMs, stage);
 }
 
-void DoneSet::advance(int64_t streamTimeMs)
+void DoneSet::advance(int64_t clockMs)
 {
-    m_nowMs = std::max(m_nowMs, streamTimeMs);
+    m_nowMs = std::max(m_nowMs, clockMs);
     const int64_t nowSecond = floorDiv(m_nowMs, 1000);
     if (nowSecond == m_lastScanSecond)
         return;
@@ -139,18 +139,29 @@ size_t DoneSet::bytesUsed() const
     return total;
 }
 
-uint64_t DoneSet::encode(Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs)
+uint64_t DoneSet::encode(Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs, int stage)
 {
     uint64_t a = 0;
     int64_t seconds = floorDiv(timeMs, 1000);
-    if (kind == Kind::Matched) {
+    uint64_t kindBits = static_cast<uint64_t>(kind);
+    switch (kind) {
+    case Kind::Matched:
+    case Kind::MatchedPartial:
         a = static_cast<uint64_t>(std::clamp<int64_t>(latencyMs, 0, kMaxA));
-    } else if (kind == Kind::Lost) {
+        break;
+    case Kind::Lost:
         // Expiry counts from the eviction; t0 is recovered as b - a.
         seconds = std::max(floorDiv(atMs, 1000), floorDiv(timeMs, 1000) + 1);
         a = static_cast<uint64_t>(std::clamp<int64_t>(seconds * 1000 - timeMs, 0, kMaxA));
+        break;
+    case Kind::Orphan:
+    case Kind::LostEarly:
+        a = (kind == Kind::LostEarly ? kLostEarlyBit : 0) | (static_cast<uint64_t>(stage & 7) << 10) |
+            static_cast<uint64_t>(timeMs - seconds * 1000);
+        kindBits = static_cast<uint64_t>(Kind::Orphan);
+        break;
     }
-    return (static_cast<uint64_t>(kind) << 62) | (a << 32) | static_cast<uint32_t>(seconds);
+    return (kindBits << 62) | (a << 32) | static_cast<uint32_t>(seconds);
 }
 
 DoneSet::Outcome DoneSet::decode(uint64_t word)
@@ -158,11 +169,12 @@ DoneSet::Outcome DoneSet::decode(uint64_t word)
     const auto kind = static_cast<Kind>(word >> 62);
     const int64_t a = static_cast<int64_t>((word >> 32) & kMaxA);
     const int64_t seconds = static_cast<uint32_t>(word);
-    if (kind == Kind::Matched)
+    if (isMatched(kind))
         return {kind, a, seconds * 1000};
     if (kind == Kind::Lost)
         return {kind, 0, seconds * 1000 - a};
-    return {kind, 0, seconds * 1000};
+    const Kind orphanKind = (static_cast<uint64_t>(a) & kLostEarlyBit) ? Kind::LostEarly : Kind::Orphan;
+    return {orphanKind, 0, seconds * 1000 + (a & 1023), static_cast<int>((a >> 10) & 7)};
 }
 
 } // namespace slatrack::engine

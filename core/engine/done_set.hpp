@@ -36,19 +36,35 @@ namespace slatrack::engine {
 //
 // Outcome word: kind in bits 63..62, 30 bits "a", 32 bits "b" = Unix
 // seconds of the outcome (what expiry is measured from):
-//   Matched: a = latency ms (saturating at 2^30-1, ~12 days), b = completion
-//   Lost:    a = ms from t0 to the eviction (<= window + 1 s), b = eviction
-//   Orphan:  a = 0,                                         b = first seen
+//   0 MatchedPartial, 1 Matched:
+//            a = latency ms (saturating at 2^30-1, ~12 days), b = completion
+//   2 Lost:  a = ms from t0 to the eviction (<= window + 1 s), b = eviction
+//   3 Orphan, LostEarly (an early record evicted by the cap):
+//            a = [29] LostEarly, [12..10] last stage seen, [9..0] ms of
+//            last seen within its second;                b = last seen
+// MatchedPartial is a record that completed with an intermediate stage
+// never seen (within the grace): that stage seen later is a late hop, not a
+// duplicate. It takes the one kind value that was free, so remembering it
+// costs no byte per entry. (Which of several missing stages came is not
+// kept: with more than 3 stages a second late copy of one reads late hop.)
+//
+// Expiry: an entry is dropped once its second is more than horizon + 1 s
+// behind the clock passed to advance(). The extra second covers the
+// seconds precision of b: an event of the record (time <= b + 999 ms) is
+// then always older than staleBeforeMs(), so a redelivery the set has
+// forgotten is recognisably stale, never taken for a new record.
 //
 // Thread-safety: none; one owner thread.
 class DoneSet {
 public:
-    enum class Kind : uint8_t { Matched = 1, Lost = 2, Orphan = 3 };
+    enum class Kind : uint8_t { MatchedPartial = 0, Matched = 1, Lost = 2, Orphan = 3, LostEarly = 4 };
     struct Outcome {
         Kind kind;
-        int64_t latencyMs;  // Matched
-        int64_t timeMs;     // Matched: completion (s precision); Lost: t0; Orphan: first seen (s)
+        int64_t latencyMs;  // Matched, MatchedPartial
+        int64_t timeMs;     // Matched*: completion (s precision); Lost: t0; Orphan, LostEarly: last seen
+        int stage = 0;      // Orphan, LostEarly: the last stage seen
     };
+    static bool isMatched(Kind kind) { return kind == Kind::Matched || kind == Kind::MatchedPartial; }
 
     // windowMs: how long a record may stay open, so how old a composite
     // ID's creation second can plausibly be when its outcome is recorded.
@@ -69,25 +85,40 @@ public:
     std::optional<Outcome> peek(uint64_t key, bool composite) const;
 
     // Records (or overwrites) the outcome of `key`.
-    void put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs);
+    void put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs, int stage = 0);
 
     // Records the outcome of a key known to be absent: it was open until now
     // and an open key is never also done (find() erased any expired twin
     // when the record was opened). Saves put()'s lookup on every match.
-    // timeMs: Matched completion, Lost t0, Orphan first seen; atMs: when it
-    // left the open set (Lost: eviction time).
-    void insertAbsent(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs)
+    // timeMs: Matched completion, Lost t0, Orphan/LostEarly last seen;
+    // atMs: when it left the open set (Lost: eviction time); stage:
+    // Orphan/LostEarly the last stage seen.
+    void insertAbsent(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs, int stage = 0)
     {
-        const uint64_t word = encode(kind, latencyMs, timeMs, atMs);
+        const uint64_t word = encode(kind, latencyMs, timeMs, atMs, stage);
         OutcomeTable& table = composite ? tableForInsert(key, atMs) : m_general;
+        if (composite && &table == &m_general) [[unlikely]] {
+            // The general table may hold an opaque ID with this very hash:
+            // one entry per key, whoever came last.
+            if (const size_t slot = m_general.find(key); slot != OutcomeTable::kNotFound) {
+                m_general.setWordAt(slot, word);
+                return;
+            }
+        }
         if (table.insertAbsent(key, word, cutoffMs()))
             ++m_purges;
     }
 
-    // Stream time (newest event time seen) decides what has expired. Once
-    // per second of stream time, tables whose entries have all expired are
-    // dropped and old ones kept alive by a straggler are purged.
-    void advance(int64_t streamTimeMs);
+    // The dedup clock decides what has expired; it only moves forward. The
+    // engine passes the slowest stage's watermark, so that one record far
+    // ahead cannot expire the set, and a stage read behind the others still
+    // finds the outcomes of what it has yet to read. Once per second of it,
+    // tables whose entries have all expired are dropped and old ones kept
+    // alive by a straggler are purged.
+    void advance(int64_t clockMs);
+    // An event older than this, of a record the set does not know, may be
+    // one it has forgotten: the engine counts it stale.
+    int64_t staleBeforeMs() const { return m_nowMs - m_horizonMs; }
 
     size_t size() const;
     size_t bytesUsed() const;
@@ -97,14 +128,16 @@ public:
 private:
     static constexpr uint64_t kMaxA = (1u << 30) - 1;
 
-    int64_t cutoffMs() const { return m_nowMs - m_horizonMs; }
+    static constexpr int64_t kExpiryMarginMs = 1000;  // b is in seconds (see the class comment)
+    static constexpr uint64_t kLostEarlyBit = uint64_t{1} << 29;
+    int64_t cutoffMs() const { return m_nowMs - m_horizonMs - kExpiryMarginMs; }
     OutcomeTable& tableForInsert(uint64_t key, int64_t atMs);
     // The tables that may hold a key (per-second first), null where none.
     std::array<OutcomeTable*, 2> candidates(uint64_t key, bool composite) const;
 
     static std::optional<Outcome> findIn(OutcomeTable& table, uint64_t key, int64_t cutoffMs);
     static std::optional<Outcome> peekIn(const OutcomeTable& table, uint64_t key, int64_t cutoffMs);
-    static uint64_t encode(Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs);
+    static uint64_t encode(Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs, int stage);
     static Outcome decode(uint64_t word);
 
     int64_t m_horizonMs;

@@ -3,32 +3,37 @@
 #include "latency_histogram.hpp"
 #include "open_record.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace slatrack::engine {
 
+static_assert(kMaxStages == OpenRecord::kMaxStages, "the seen mask holds the stages");
+static_assert(kMaxWindowMs <= LatencyHistogram::kMaxTrackableMs, "latencies up to the window are binned");
+
 std::string EngineConfig::validate() const
 {
-    if (stageCount < 2 || stageCount > OpenRecord::kMaxStages)
-        return "stageCount: expected 2.." + std::to_string(OpenRecord::kMaxStages) + " stages, got " + std::to_string(stageCount);
+    using std::to_string;
+    if (stageCount < kMinStages || stageCount > kMaxStages)
+        return "stageCount: expected " + to_string(kMinStages) + ".." + to_string(kMaxStages) + " stages, got " + to_string(stageCount);
     if (slaMs <= 0)
-        return "slaMs: expected > 0, got " + std::to_string(slaMs);
+        return "slaMs: expected > 0, got " + to_string(slaMs);
+    if (windowMs > kMaxWindowMs)
+        return "windowMs: expected at most 7 days (" + to_string(kMaxWindowMs) + " ms), got " + to_string(windowMs);
     if (windowMs <= slaMs)
-        return "windowMs: expected greater than the SLA (" + std::to_string(slaMs) + " ms), got " + std::to_string(windowMs);
-    if (windowMs > LatencyHistogram::kMaxTrackableMs)
-        return "windowMs: expected at most 7 days, got " + std::to_string(windowMs);
+        return "windowMs: expected greater than the SLA (" + to_string(slaMs) + " ms), got " + to_string(windowMs);
     if (graceMs <= 0 || graceMs >= windowMs)
-        return "graceMs: expected > 0 and less than the window, got " + std::to_string(graceMs);
-    if (maxOpenRecords < 16)
-        return "maxOpenRecords: expected at least 16, got " + std::to_string(maxOpenRecords);
-    if (dedupHorizonMs < 0)
-        return "dedupHorizonMs: expected >= 0 (0 = the window), got " + std::to_string(dedupHorizonMs);
-    if (maxClockSkewMs <= 0)
-        return "maxClockSkewMs: expected > 0, got " + std::to_string(maxClockSkewMs);
-    if (sweepIntervalMs < 0)
-        return "sweepIntervalMs: expected >= 0, got " + std::to_string(sweepIntervalMs);
-    if (bucketRetentionSeconds < 1)
-        return "bucketRetentionSeconds: expected >= 1, got " + std::to_string(bucketRetentionSeconds);
+        return "graceMs: expected > 0 and less than the window, got " + to_string(graceMs);
+    if (maxOpenRecords < kMinOpenRecords || maxOpenRecords > kMaxOpenRecords)
+        return "maxOpenRecords: expected " + to_string(kMinOpenRecords) + ".." + to_string(kMaxOpenRecords) + ", got " + to_string(maxOpenRecords);
+    if (dedupHorizonMs < 0 || dedupHorizonMs > kMaxDedupHorizonMs)
+        return "dedupHorizonMs: expected 0 (= the window) .. 7 days (" + to_string(kMaxDedupHorizonMs) + " ms), got " + to_string(dedupHorizonMs);
+    if (maxClockSkewMs <= 0 || maxClockSkewMs > kMaxClockSkewMs)
+        return "maxClockSkewMs: expected > 0 and at most a day (" + to_string(kMaxClockSkewMs) + " ms), got " + to_string(maxClockSkewMs);
+    if (sweepIntervalMs < 0 || sweepIntervalMs > kMaxSweepIntervalMs)
+        return "sweepIntervalMs: expected 0.." + to_string(kMaxSweepIntervalMs) + ", got " + to_string(sweepIntervalMs);
+    if (bucketRetentionSeconds < 1 || bucketRetentionSeconds > kMaxBucketRetentionSeconds)
+        return "bucketRetentionSeconds: expected 1.." + to_string(kMaxBucketRetentionSeconds) + ", got " + to_string(bucketRetentionSeconds);
     return {};
 }
 
@@ -84,6 +89,11 @@ StageCounters& StageCounters::operator+=(const StageCounters& other)
     stuck += other.stuck;
     lost += other.lost;
     lostOverflow += other.lostOverflow;
+    clockSkew += other.clockSkew;
+    worstClockSkewMs = std::max(worstClockSkewMs, other.worstClockSkewMs);
+    stale += other.stale;
+    lateHop += other.lateHop;
+    idCollisions += other.idCollisions;
     for (size_t reason_idx = 0; reason_idx < rejected.size(); ++reason_idx)
         rejected[reason_idx] += other.rejected[reason_idx];
     return *this;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,13 +12,39 @@ namespace slatrack::engine {
 
 inline constexpr int64_t kNoTime = INT64_MIN;
 
+// Limits the engine can hold. EngineConfig::validate() names the field that
+// breaks one; the config loader checks the same numbers, so that a config
+// the engine would refuse is a config error, never an exception at start.
+//  - stages: the seen mask of an open record is one byte.
+//  - window: latencies are binned up to 7 days (LatencyHistogram), and a
+//    record's last-seen offset from t0 is 32-bit ms (24 days).
+//  - dedup horizon: expiry arithmetic on ms stays far from overflow, and
+//    the dedup set's memory is rate x horizon.
+//  - open records: IdTextSlab indexes are 32-bit; at least 16 because the
+//    cap evicts 1/16 at a time.
+//  - clock skew: composite IDs are trusted to be at most a day ahead.
+//  - event times: [kMinEventTimeMs, kMaxEventTimeMs] (1970 .. 2096); the
+//    dedup set keeps Unix seconds in 32 bits. Anything outside is rejected
+//    as absurd_time by ingest(), so no arithmetic on times can overflow.
+inline constexpr int kMinStages = 2;
+inline constexpr int kMaxStages = 8;
+inline constexpr int64_t kMaxWindowMs = 7LL * 24 * 3600 * 1000;
+inline constexpr int64_t kMaxDedupHorizonMs = 7LL * 24 * 3600 * 1000;
+inline constexpr size_t kMinOpenRecords = 16;
+inline constexpr size_t kMaxOpenRecords = size_t{1} << 31;
+inline constexpr int64_t kMaxClockSkewMs = 24LL * 3600 * 1000;
+inline constexpr int64_t kMaxSweepIntervalMs = 3600LL * 1000;
+inline constexpr int64_t kMaxBucketRetentionSeconds = 24LL * 3600;
+inline constexpr int64_t kMinEventTimeMs = 0;
+inline constexpr int64_t kMaxEventTimeMs = 4'000'000'000'000LL;
+
 struct EngineConfig {
-    int stageCount = 2;               // 2..OpenRecord::kMaxStages; stage 0 incoming, last processed
+    int stageCount = 2;               // kMinStages..kMaxStages; stage 0 incoming, last processed
     int64_t slaMs = 5 * 60 * 1000;    // open longer than this: stuck
-    int64_t windowMs = 3600 * 1000;   // open longer than this: lost (evicted); at most 7 days
+    int64_t windowMs = 3600 * 1000;   // open longer than this: lost (evicted); at most kMaxWindowMs
     int64_t graceMs = 30 * 1000;      // early (processed, not yet incoming) this long: orphan
-    size_t maxOpenRecords = 1000000;  // open + early; past it the oldest are evicted
-    int64_t dedupHorizonMs = 0;       // 0 = windowMs
+    size_t maxOpenRecords = 1000000;  // open + early (+ completed held for late hops); past it the oldest are evicted
+    int64_t dedupHorizonMs = 0;       // 0 = windowMs; at most kMaxDedupHorizonMs
     int64_t maxClockSkewMs = 5 * 60 * 1000;  // event time > wall now + this: rejected future_time
     int64_t sweepIntervalMs = 250;    // how often advance() re-judges stuck/lost/orphan
     int64_t bucketRetentionSeconds = 600;  // 1 s metric buckets kept in memory
@@ -64,7 +91,12 @@ struct StageCounters {
     uint64_t lateIncoming = 0;   // stage 0 seen after the record was counted orphan
     uint64_t stuck = 0;          // declared stuck while awaiting this stage
     uint64_t lost = 0;           // evicted while awaiting this stage (window or overflow)
-    uint64_t lostOverflow = 0;   // of which by the open-record cap
+    uint64_t lostOverflow = 0;   // of which by the open-record cap (early records: at stage 0)
+    uint64_t clockSkew = 0;      // a latency ending here came out negative (recorded as 0)
+    int64_t worstClockSkewMs = 0;  // the most negative of those, as a positive number (max, not a sum)
+    uint64_t stale = 0;          // unknown, and older than the dedup horizon: not opened, not matched
+    uint64_t lateHop = 0;        // intermediate stage seen after the record completed
+    uint64_t idCollisions = 0;   // opaque ID whose hash hit a different ID's text: not joined
     std::array<uint64_t, static_cast<size_t>(RejectReason::Count)> rejected{};
 
     uint64_t rejectedTotal() const;
@@ -80,11 +112,23 @@ struct LostRecord {
     std::string id;
     int64_t t0Ms = 0;
     int lastStage = 0;      // highest stage that saw it
-    int awaitingStage = 0;  // where it is stuck: lastStage + 1
+    int awaitingStage = 0;  // where it is stuck: lastStage + 1; 0 for an early record lost to the cap
     uint16_t partition = 0;
     int64_t offset = 0;
     int64_t lostAtMs = 0;   // watermark of the awaiting stage when evicted
     LostReason reason = LostReason::Window;
+};
+
+// Keyset paging over stuck records in (t0, key) order: the next page
+// starts strictly after the last record of the previous one.
+struct StuckCursor {
+    int64_t t0Ms = 0;
+    uint64_t key = 0;
+};
+struct StuckQuery {
+    size_t limit = 100;
+    std::optional<int> awaitingStage;
+    std::optional<StuckCursor> after;
 };
 
 struct StuckRecord {
@@ -109,9 +153,9 @@ struct JourneyStep {
 
 struct RecordStatus {
     RecordState state = RecordState::Unknown;
-    int64_t latencyMs = 0;  // Matched: end to end
+    int64_t latencyMs = 0;  // Matched: end to end (negative clock skew reads 0)
     std::vector<JourneyStep> journey;  // known stage times, ascending stage
-    int awaitingStage = -1;            // Open/Stuck/Early: the next stage it waits for
+    int awaitingStage = -1;            // Open/Stuck/Early: the next stage it waits for; Lost early: 0
     uint16_t partition = 0;
     int64_t offset = 0;
 };

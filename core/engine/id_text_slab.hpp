@@ -12,8 +12,9 @@ namespace slatrack::engine {
 
 // Storage for the text of opaque record IDs while their record is open.
 // (A freed slot keeps its old bytes until reused; only the slot index moves.)
-// The join itself compares 64-bit hashes; the text is kept only so that an
-// operator can read the stuck and lost IDs. Slots are 24 bytes: IDs up to
+// The join finds records by 64-bit hash and confirms every hit on this text
+// (a different text is a hash collision, counted and not joined); the text
+// is also what an operator reads for stuck and lost IDs. Slots are 24 bytes: IDs up to
 // 23 bytes sit inline (a 16-byte ID costs 24 bytes), longer ones on the heap.
 // Freed slots are reused LIFO. Index 0 is never handed out (it means "no
 // text": a composite ID, printed from its key).
@@ -40,6 +41,13 @@ public:
         return index;
     }
     std::string_view text(uint32_t index) const { return m_slots[index].view(); }
+    // Before text(): the join confirms every hash hit on the text, and the
+    // slot was written when the record opened, long out of cache.
+    void prefetch(uint32_t index) const
+    {
+        if (index < m_slots.size())
+            prefetchLine(&m_slots[index]);
+    }
     // Does not touch the slot: its line is cold by now (it was written when
     // the record opened), and LIFO reuse writes it again within an event or
     // two. A long ID's heap copy is freed then, or by the destructor. The

@@ -25,10 +25,35 @@ namespace slatrack::engine {
 // see the engine only through values the owner copies out (gauges(),
 // oldestStuck(), ...), e.g. in a published immutable snapshot.
 //
-// Identity: records are matched on RecordId::key. For opaque IDs that is a
-// 64-bit hash, so two distinct IDs that collide are joined as one record:
-// with n records held, a new ID collides with probability n / 2^64 (5e-14
-// at a million open records).
+// Identity: records are found by RecordId::key. For opaque IDs that is a
+// 64-bit hash, and a hit on an open record is confirmed on the ID text held
+// for it (IdTextSlab): a different text is a collision, counted in
+// StageCounters::idCollisions, and the event is not joined. The dedup set
+// holds no text, so a hit there cannot be confirmed: with d outcomes held
+// (rate x horizon, e.g. 3e8 at 100k/s over 50 min) each new ID is wrongly
+// taken for a done one with probability d / 2^64 (1.6e-11), i.e. about one
+// record in 6e10 over a run; expect a first one after ~7 days at that rate.
+//
+// Bad input: an event time ahead of the wall clock by more than
+// maxClockSkewMs is rejected (future_time) before it touches anything; one
+// outside [kMinEventTimeMs, kMaxEventTimeMs] is rejected absurd_time; key 0
+// is malformed_id; a stage the pipeline does not have is counted in
+// invalidInputs(). Nothing in ingest(), advance() or the queries asserts,
+// throws (other than bad_alloc) or overflows, whatever the input.
+//
+// Dedup clock: the dedup set expires outcomes against the slowest stage's
+// watermark, not the newest event time, so a record far ahead cannot expire
+// it. An event of a record neither open nor remembered, older than that
+// clock by more than the dedup horizon, is counted stale: it may be a
+// redelivery of one forgotten, so it is neither opened nor matched.
+//
+// Read order: a record that completes with an intermediate stage unseen is
+// held (flagged done, not open) until every missing stage has been read
+// past its completion + grace; that stage arriving meanwhile is a late hop
+// with its hop latencies, exactly as if read in order. Then it moves to the
+// dedup set as MatchedPartial: the stage arriving later still is a late hop
+// (no latency). Held records count against maxOpenRecords; the cap moves
+// them on to the dedup set, it does not lose them.
 //
 // Judging time: records become stuck, lost or orphan only in advance(), at
 // most every sweepIntervalMs of wall clock, by one sequential pass over the
@@ -41,12 +66,28 @@ public:
 
     // --- feeding ------------------------------------------------------------
     // Joins a batch of events. Text in Event::id is copied if kept.
-    void ingest(std::span<const Event> events);
-    // Counts a message that ingestion could not use.
+    // wallNowMs: the wall clock; events more than maxClockSkewMs ahead of it
+    // are rejected future_time.
+    void ingest(std::span<const Event> events, int64_t wallNowMs);
+    // Counts a message that ingestion could not use. timeMs places it in a
+    // metric bucket only if it is plausible (not past the last ingest's
+    // future limit); otherwise it goes to the newest bucket.
     void reject(int stage, RejectReason reason, int64_t timeMs);
     // Partition bookkeeping from ingestion (see StageClock).
-    void setCaughtUp(int stage, uint16_t partition, bool caughtUp) { m_clock.setCaughtUp(stage, partition, caughtUp); }
-    void forgetPartition(int stage, uint16_t partition) { m_clock.forget(stage, partition); }
+    void setCaughtUp(int stage, uint16_t partition, bool caughtUp)
+    {
+        if (validStage(stage))
+            m_clock.setCaughtUp(stage, partition, caughtUp);
+        else
+            ++m_invalidInputs;
+    }
+    void forgetPartition(int stage, uint16_t partition)
+    {
+        if (validStage(stage))
+            m_clock.forget(stage, partition);
+        else
+            ++m_invalidInputs;
+    }
     // The earliest event time ingestion reads (replay start). A processed
     // record seen without its incoming one, whose incoming would predate
     // this, is counted beforeScope instead of orphan: otherwise every start
@@ -55,8 +96,9 @@ public:
     // IDs a record first seen within one SLA of the start is given the
     // benefit of the doubt.
     void setScopeStart(int64_t scopeStartMs) { m_scopeStartMs = scopeStartMs; }
-    // Recomputes watermarks at `nowMs` and, if the sweep interval has
-    // passed (or `force`), judges stuck / lost / orphan records.
+    // Recomputes watermarks at `nowMs` (none past the wall clock of the last
+    // ingest) and, if the sweep interval has passed (or `force`, or the
+    // clock stepped back), judges stuck / lost / orphan records.
     void advance(int64_t nowMs, bool force = false);
 
     // Closes a bounded range (an audit): every stage counts as read up to
@@ -71,13 +113,25 @@ public:
     // Since construction.
     const std::vector<StageCounters>& totals() const { return m_totals; }
     const LatencyHistogram& totalEndToEnd() const { return m_totalEndToEnd; }
+    // totalHops()[k]: stage k-1 -> k, for k >= 1 (index 0 stays empty);
+    // empty for 2-stage pipelines, whose only hop is totalEndToEnd().
+    // Every hop whose two times the engine knows is recorded once, whatever
+    // the read order (late hops included); a negative one is recorded as 0
+    // and counted clockSkew at stage k.
     const std::vector<LatencyHistogram>& totalHops() const { return m_totalHops; }
+    // Calls naming a stage the pipeline does not have, or a reject reason
+    // out of range: counted here, since no stage can hold them.
+    uint64_t invalidInputs() const { return m_invalidInputs; }
 
     // --- queries ----------------------------------------------------------------
     Gauges gauges() const;
     // The n oldest stuck records (by t0, then key), optionally only those
-    // awaiting `stage`. Cost: one pass over the open table.
+    // awaiting `stage`. Cost: one pass over the open table with a heap of n
+    // (never a copy of every stuck record).
     std::vector<StuckRecord> oldestStuck(size_t n, std::optional<int> awaitingStage = std::nullopt) const;
+    // The next query.limit stuck records in (t0, key) order strictly after
+    // query.after (from the oldest without it). Same cost as oldestStuck.
+    std::vector<StuckRecord> stuckPage(const StuckQuery& query) const;
     // Every open record (stuck or not), oldest first; for reports.
     std::vector<StuckRecord> openRecords() const;
     RecordStatus lookup(const RecordId& id) const;
@@ -93,11 +147,20 @@ public:
     const EngineConfig& config() const { return m_config; }
 
 private:
+    bool validStage(int stage) const { return stage >= 0 && stage < m_config.stageCount; }
+    void refuse(const Event& event, int64_t wallNowMs);
     void ingestOne(const Event& event);
+    bool sameId(const OpenRecord& record, const RecordId& id) const;
     void onKnownRecord(OpenTable::Slot slot, const Event& event);
+    void onLateHop(OpenTable::Slot slot, const Event& event);
+    void onOutOfOrder(OpenRecord& record, const Event& event);
     void onUnknownRecord(const Event& event);
     void complete(OpenTable::Slot slot, int64_t completionMs);
-    void insertRecord(const Event& event, bool incoming);
+    void releaseHeld(OpenTable::Slot slot);
+    void advanceDedupClock();
+    void noteSkew(int stage, int64_t timeMs, int64_t skewMs);
+    void recordEndToEnd(MetricBucket& bucket, int64_t completionMs, int64_t latencyMs);
+    bool insertRecord(const Event& event, bool incoming);
     void evictOldest();
     void evict(OpenTable::Slot slot, LostReason reason, int64_t atMs, bool beforeScope = false);
     bool startedBeforeScope(uint64_t key, const OpenRecord& record) const;
@@ -105,6 +168,7 @@ private:
     std::string idText(uint64_t key, const OpenRecord& record) const;
     StuckRecord describe(uint64_t key, const OpenRecord& record) const;
     StageCounters& countersAt(int stage, int64_t timeMs);
+    StageCounters& countersAtUntrusted(int stage, int64_t timeMs);
     void recordHop(int stage, int64_t timeMs, int64_t latencyMs);
     int lastStageIndex() const { return m_config.stageCount - 1; }
 
@@ -120,6 +184,10 @@ private:
     std::vector<LostRecord> m_lost;
     uint64_t m_openCount = 0;   // has incoming
     uint64_t m_earlyCount = 0;  // later stages only
+    uint64_t m_heldCount = 0;   // completed, held for late hops (kFlagDone)
+    uint64_t m_invalidInputs = 0;
+    int64_t m_futureLimitMs = kMaxEventTimeMs;  // of the last ingest()
+    int64_t m_wallMs = kMaxEventTimeMs;         // of the last ingest(): no watermark passes it
     std::vector<uint64_t> m_stuckAwaiting;  // per stage, exact at all times
     std::vector<uint64_t> m_openAwaiting;   // per stage, as of the last sweep
     std::vector<uint64_t> m_earlyAt;        // per stage, as of the last sweep

@@ -91,6 +91,17 @@ LatencyHistogram MetricBuckets::endToEndBetween(int64_t fromMs, int64_t toMs) co
     return merged;
 }
 
+LatencyHistogram MetricBuckets::hopBetween(int stage, int64_t fromMs, int64_t toMs) const
+{
+    LatencyHistogram merged;
+    if (stage < 0 || stage >= m_stageCount)
+        return merged;
+    for (const MetricBucket& bucket : m_buckets)
+        if (!bucket.hops.empty() && bucket.second * 1000 >= fromMs && bucket.second * 1000 < toMs)
+            merged.merge(bucket.hops[static_cast<size_t>(stage)]);
+    return merged;
+}
+
 StageCounters MetricBuckets::countersBetween(int stage, int64_t fromMs, int64_t toMs) const
 {
     StageCounters sum;

@@ -36,6 +36,10 @@ public:
             return *m_cached;
         return locate(timeMs);
     }
+    // Where a count goes whose own time is not to be trusted (a rejected
+    // future time): the newest bucket, or before any the older-than-
+    // retention one, so that it moves no window.
+    MetricBucket& newest() { return m_buckets.empty() ? m_older : m_buckets.back(); }
     void setKeepExpired(bool keep) { m_keepExpired = keep; }
     std::vector<MetricBucket> takeExpired();
 
@@ -45,6 +49,9 @@ public:
     // Merged over buckets whose second lies in [fromMs, toMs).
     LatencyHistogram endToEndBetween(int64_t fromMs, int64_t toMs) const;
     StageCounters countersBetween(int stage, int64_t fromMs, int64_t toMs) const;
+    // Hop latencies into `stage` (stage-1 -> stage) recorded in buckets in
+    // [fromMs, toMs); empty for 2-stage pipelines, whose one hop is end to end.
+    LatencyHistogram hopBetween(int stage, int64_t fromMs, int64_t toMs) const;
 
 private:
     MetricBucket& locate(int64_t timeMs);

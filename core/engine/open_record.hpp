@@ -10,7 +10,7 @@ namespace slatrack::engine {
 //
 //   word 0: [63..16] t0, event time in ms, signed 48 bits (+-4,000 years)
 //           [15..8]  seen mask: bit s set once stage s has seen the record
-//           [7..0]   flags (kFlagStuck)
+//           [7..0]   flags (kFlagStuck, kFlagDone)
 //   word 1: [63..32] last-seen time minus t0, ms, signed 32 bits (+-24 days;
 //                    the window is capped at 7 days so this never clips for
 //                    a record still held)
@@ -20,14 +20,18 @@ namespace slatrack::engine {
 //           [15..0]  partition (stage-local source index)
 //
 // For an early record (seen on a later stage, not yet on stage 0) t0 holds
-// the first time it was seen; it becomes the incoming time once stage 0
-// sees it.
+// the time of the lowest stage that has seen it; it becomes the incoming
+// time once stage 0 sees it.
 struct OpenRecord {
     uint64_t word0 = 0;
     uint64_t word1 = 0;
     uint64_t word2 = 0;
 
     static constexpr uint8_t kFlagStuck = 1;
+    // Completed, but an intermediate stage has not been seen: held for the
+    // grace period so that stage, read late, is a late hop with its hop
+    // latency (t0 and the completion time are here, exact), not a duplicate.
+    static constexpr uint8_t kFlagDone = 2;
     static constexpr int kMaxStages = 8;  // seen mask is one byte
 
     int64_t t0() const { return static_cast<int64_t>(word0) >> 16; }
@@ -41,6 +45,9 @@ struct OpenRecord {
     bool hasIncoming() const { return (seenMask() & 1u) != 0; }
     bool seenAt(int stage) const { return (seenMask() >> stage) & 1u; }
     bool isStuck() const { return (flags() & kFlagStuck) != 0; }
+    bool isDone() const { return (flags() & kFlagDone) != 0; }
+    // Lowest stage that has seen the record.
+    int firstStage() const { return __builtin_ctz(static_cast<unsigned>(seenMask())); }
     // Highest stage that has seen the record (seen mask is never empty).
     int lastStage() const { return 31 - __builtin_clz(static_cast<unsigned>(seenMask())); }
 

@@ -51,9 +51,14 @@ public:
 
     // Inserts a key find() did not find; the record starts zeroed.
     // nowMs: the time of the insert, against which the ID's second is judged.
+    // An empty Slot if the key is taken after all: a composite ID whose
+    // second sends it to the general table, where an opaque ID with that
+    // hash (which find() for the composite did not look at) already is.
     [[gnu::always_inline]] Slot insertNew(uint64_t key, bool composite, int64_t nowMs)
     {
         Map& table = composite ? tableForComposite(key, nowMs) : m_general;
+        if (composite && &table == &m_general && m_general.find(key) != Map::kNotFound) [[unlikely]]
+            return Slot{};
         ++m_size;
         return Slot{&table, table.insertNew(key)};
     }

@@ -1,8 +1,9 @@
 #include "core/engine/record_id.hpp"
 
+#include "core/time/rfc3339.hpp"
+
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstdio>
 #include <limits>
 
@@ -266,19 +267,7 @@ std::string format(uint64_t id)
 
 std::string formatCreationTime(uint64_t id)
 {
-    // Pure calendar arithmetic (no time zone database, no locale), so it is
-    // thread-safe and the same on every machine. The high 32 bits reach 2106.
-    using namespace std::chrono;
-    const sys_seconds created{seconds{creationUnixSeconds(id)}};
-    const sys_days day = floor<days>(created);
-    const year_month_day date{day};
-    const hh_mm_ss time{created - day};
-    char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                  static_cast<int>(time.seconds().count()));
-    return text;
+    return rfc3339::formatSeconds(creationUnixSeconds(id));
 }
 
 } // namespace composite_id

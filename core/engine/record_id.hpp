@@ -25,8 +25,9 @@ struct RecordId {
 };
 
 // 64-bit hash of an opaque ID, never 0. Two different IDs collide with
-// probability ~2^-64 per pair; the engine treats a collision as the same
-// record (documented in join_engine.hpp). Deterministic across builds,
+// probability ~2^-64 per pair; the engine confirms hits on open records on
+// the text and counts a collision (see join_engine.hpp for the dedup set,
+// which holds no text). Deterministic across builds,
 // platforms and standard libraries (no std::hash), because keys outlive the
 // process in store snapshots. Any thread.
 uint64_t hashOpaqueId(std::string_view text);

@@ -42,6 +42,7 @@ public:
     // this remembers that it did.
     bool placeBySecond(int64_t second, int64_t referenceSecond)
     {
+        m_referenceSecond = referenceSecond;
         if (second >= referenceSecond - m_maxAgeSeconds && second <= referenceSecond + kFutureSkewSeconds)
             return true;
         m_generalMin = std::min(m_generalMin, second);
@@ -69,7 +70,10 @@ public:
     {
         auto& owned = m_tables[second];
         owned = std::make_unique<Table>(std::forward<Args>(args)...);
-        m_newest = std::max(m_newest, second);
+        // "Newest" is what the owners presize for and take as the current
+        // second: one ID from a clock a day ahead must not make every later
+        // second look old (which turned off presizing for a day).
+        m_newest = std::max(m_newest, std::min(second, m_referenceSecond));
         m_cache[cacheIndex(second)] = {second, owned.get()};
         return *owned;
     }
@@ -91,6 +95,8 @@ public:
     }
 
     size_t count() const { return m_tables.size(); }
+    // The newest second with a table, but never past the reference second
+    // of the last placeBySecond().
     int64_t newestSecond() const { return m_newest; }
     static constexpr size_t overheadBytesPerTable() { return sizeof(Table) + 32; }
 
@@ -105,6 +111,7 @@ private:
 
     int64_t m_maxAgeSeconds;
     int64_t m_newest = INT64_MIN / 2;  // none yet; halved so that "newest - 1" cannot overflow
+    int64_t m_referenceSecond = INT64_MAX / 2;  // of the last placeBySecond()
     int64_t m_generalMin = INT64_MAX;  // composite seconds ever sent to the general table
     int64_t m_generalMax = INT64_MIN;
     std::unordered_map<int64_t, std::unique_ptr<Table>> m_tables;

@@ -11,7 +11,7 @@ void StageClock::forget(int stage, uint16_t partition)
         parts[partition] = Partition{};
 }
 
-void StageClock::update(int64_t nowMs)
+void StageClock::update(int64_t nowMs, int64_t capMs)
 {
     for (Stage& stage : m_stages) {
         int64_t lowest = INT64_MAX;
@@ -25,7 +25,7 @@ void StageClock::update(int64_t nowMs)
             lowest = std::min(lowest, part.caughtUp ? std::max(nowMs, part.newestMs) : part.newestMs);
         }
         if (anyKnown && lowest != kNoTime)
-            stage.watermarkMs = std::max(stage.watermarkMs, lowest);
+            stage.watermarkMs = std::max(stage.watermarkMs, std::min(lowest, capMs));
     }
 }
 

@@ -16,7 +16,11 @@ namespace slatrack::engine {
 //   now             if the partition is caught up to its high watermark
 //                   (nothing more to read: silence means time passes)
 //   newest event time seen on it, otherwise,
-// kept monotonic. A stage with no known partition has no watermark (kNoTime).
+// kept monotonic and never past the wall clock of the last ingest (`capMs`):
+// a stream cannot have been read beyond now, so an event time ahead of the
+// clock (accepted within max_clock_skew) does not make every record of a
+// single-partition stage look stuck. A stage with no known partition has no
+// watermark (kNoTime).
 //
 // Thread-safety: none; owned by the engine.
 class StageClock {
@@ -33,8 +37,9 @@ public:
     // The partition is no longer ours (rebalance): stop waiting for it.
     void forget(int stage, uint16_t partition);
 
-    // Recomputes every stage's watermark at wall-clock `nowMs`.
-    void update(int64_t nowMs);
+    // Recomputes every stage's watermark at wall-clock `nowMs`, none past
+    // `capMs`.
+    void update(int64_t nowMs, int64_t capMs);
     int64_t watermark(int stage) const { return m_stages[static_cast<size_t>(stage)].watermarkMs; }
     void restoreWatermark(int stage, int64_t watermarkMs) { m_stages[static_cast<size_t>(stage)].watermarkMs = watermarkMs; }
 

@@ -1,5 +1,6 @@
 #include "kafka_source.hpp"
 
+#include "broker_queries.hpp"
 #include "record_extractor.hpp"
 #include "stage_health.hpp"
 
@@ -35,12 +36,16 @@ constexpr int64_t kRestartBackoffMs = 1000;
 // End-of-log probes (ListOffsets), one in flight per leader broker. Every
 // 200 ms keeps a proof younger than kProofValidMs on a healthy network.
 constexpr int64_t kProbeIntervalMs = 200;
-// A partition counts as caught up for this long after a broker showed its
-// log ending at or below our position. It bounds how far the engine's
-// watermark (which runs with the wall clock while caught up) can run ahead
-// of what was proven: a frozen broker can make records look older than
-// they are by at most this much before the partition stops counting.
-constexpr int64_t kProofValidMs = 1000;
+// A partition counts as caught up until this long after the answer that
+// showed its log ending at or below our position, plus that answer's round
+// trip (an answer after 2 s on a slow network is still an answer, and the
+// next one comes 2 s later). It bounds how far the engine's watermark
+// (which runs with the wall clock while caught up) can run ahead of what
+// was proven: once a broker freezes, records can look older than they are
+// by at most kProofValidMs + 2 x the last round trip before the partition
+// stops counting (0.6 s on a healthy network: three probe intervals, so a
+// late probe thread on a busy machine does not make it flap).
+constexpr int64_t kProofValidMs = 600;
 // A push to the BatchQueue that blocked this long was backpressure: the
 // consumer was not reading, so silence meanwhile is not the broker's.
 constexpr int64_t kBackpressureMs = 50;
@@ -49,14 +54,28 @@ constexpr int64_t kBackpressureMs = 50;
 constexpr int64_t kMissingTopicGraceMs = 3000;
 
 // Defaults tuned for a monitor; the config's kafka.properties override them.
-// queued.min.messages: librdkafka 2.0's default (100k) caps a consumer near
-// 260k msgs/s; 1M lets it run at the broker's pace (measured, issue #3).
+// The prefetch is a byte budget for the whole consumer, not a message count:
+// with one consumer queue (partitions forwarded to it) librdkafka applies
+// these to that queue. A slower extraction or engine then holds at most
+// ~16 MB of payload (about 60 MB of librdkafka's memory for ~100-byte
+// messages, measured: peak RSS ~145 MB on slatrack-bench ingest's JSON path)
+// plus one fetch response of at most 1 MB, instead of growing with the
+// backlog (1M queued messages made 364-417 MB, issue #9). queued.min.messages
+// is only a backstop for tiny messages, where the per-message overhead
+// (~300 B) and not the payload is the memory. Smaller budgets stall:
+// librdkafka 2.0's fetcher, once the queue is over a threshold, sleeps up to
+// 1 s before looking again (fetch.queue.backoff.ms only arrived in 2.1), so
+// the queue must hold more than the consumer eats between two looks. 8 MB
+// measured ~105 MB peak RSS but 0.35-0.5x kcat's rate on the JSON and header
+// paths, 16 MB 0.86x and 0.73x (same run, 2 cores, load ~4).
 const std::pair<const char*, const char*> kConsumerDefaults[] = {
     {"enable.auto.commit", "false"},
     {"enable.auto.offset.store", "false"},
     {"enable.partition.eof", "true"},
     {"auto.offset.reset", "earliest"},
-    {"queued.min.messages", "1000000"},
+    {"queued.max.messages.kbytes", "16384"},
+    {"fetch.max.bytes", "1048576"},
+    {"queued.min.messages", "200000"},
     {"fetch.wait.max.ms", "100"},
     {"statistics.interval.ms", "1000"},
     {"reconnect.backoff.max.ms", "2000"},
@@ -66,76 +85,6 @@ const std::pair<const char*, const char*> kConsumerDefaults[] = {
 } // namespace
 
 namespace {
-
-// What a metadata request said about one topic.
-struct TopicAnswer {
-    std::string topic;
-    rd_kafka_resp_err_t requestError = RD_KAFKA_RESP_ERR_NO_ERROR;  // the request failed: we learnt nothing
-    rd_kafka_resp_err_t topicError = RD_KAFKA_RESP_ERR_NO_ERROR;    // the broker answered: the topic is not usable
-    std::vector<std::pair<int32_t, int32_t>> partitions;            // (id, leader broker id)
-};
-
-// Blocking (up to timeoutMs per topic); librdkafka calls are thread-safe,
-// so this also runs on a helper thread.
-std::vector<TopicAnswer> describeTopics(rd_kafka_t* handle, const std::vector<std::string>& topics, int timeoutMs)
-{
-    std::vector<TopicAnswer> out;
-    for (const std::string& topic : topics) {
-        TopicAnswer answer;
-        answer.topic = topic;
-        rd_kafka_topic_t* topicHandle = rd_kafka_topic_new(handle, topic.c_str(), nullptr);
-        const rd_kafka_metadata_t* metadata = nullptr;
-        answer.requestError = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMs);
-        rd_kafka_topic_destroy(topicHandle);
-        if (!answer.requestError) {
-            if (metadata->topic_cnt != 1)
-                answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-            else if (metadata->topics[0].err)
-                answer.topicError = metadata->topics[0].err;
-            else if (metadata->topics[0].partition_cnt == 0)
-                answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-            else
-                for (int partition_idx = 0; partition_idx < metadata->topics[0].partition_cnt; ++partition_idx)
-                    answer.partitions.emplace_back(metadata->topics[0].partitions[partition_idx].id, metadata->topics[0].partitions[partition_idx].leader);
-            rd_kafka_metadata_destroy(metadata);
-        }
-        out.push_back(std::move(answer));
-    }
-    return out;
-}
-
-struct ProbeAnswer {
-    int64_t sentAtMs = 0;      // steady
-    int64_t receivedAtMs = 0;  // steady
-    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-    struct End {
-        std::string topic;
-        int32_t partition = 0;
-        int64_t offset = -1;  // end of the log (the last stable offset under read_committed)
-        rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-    };
-    std::vector<End> ends;
-    std::vector<std::pair<std::string, int32_t>> asked;
-};
-
-// One ListOffsets(latest) round trip for partitions that share a leader: a
-// fresh answer from the broker about where each log ends. Blocking.
-ProbeAnswer probeEnds(rd_kafka_t* handle, const std::vector<std::pair<std::string, int32_t>>& partitions, int timeoutMs)
-{
-    ProbeAnswer answer;
-    answer.asked = partitions;
-    answer.sentAtMs = steadyMs();
-    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
-    for (const auto& [topic, partition] : partitions)
-        rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_END;
-    answer.error = rd_kafka_offsets_for_times(handle, list, timeoutMs);
-    answer.receivedAtMs = steadyMs();
-    if (!answer.error)
-        for (int entry_idx = 0; entry_idx < list->cnt; ++entry_idx)
-            answer.ends.push_back({list->elems[entry_idx].topic, list->elems[entry_idx].partition, list->elems[entry_idx].offset, list->elems[entry_idx].err});
-    rd_kafka_topic_partition_list_destroy(list);
-    return answer;
-}
 
 template <typename T>
 bool ready(const std::future<T>& future)
@@ -286,7 +235,6 @@ public:
 
         rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(static_cast<int>(std::max<size_t>(1, found.size())));
         IngestBatch flags;
-        const int64_t now = steadyMs();
         for (auto& part : tracker.partitions()) {
             int64_t low = 0, high = 0;
             if (rd_kafka_query_watermark_offsets(m_handle, part.topic.c_str(), part.partition, &low, &high, kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -297,14 +245,16 @@ public:
                     part.startOffset = low;
                 if (part.startOffset == RD_KAFKA_OFFSET_END || part.startOffset > high)
                     part.startOffset = high;
-                part.lastResponseMs = now;
+                part.lastResponseMs = steadyMs();  // these queries take a round trip each
             }
             const int64_t from = part.position >= 0 ? part.position : part.startOffset;
             rd_kafka_topic_partition_list_add(assignment, part.topic.c_str(), part.partition)->offset = from;
             part.caughtUp = false;
-            part.assignedAtMs = now;
             flags.flags.push_back(PartitionFlag{static_cast<uint8_t>(part.stage), part.index, false, false});
         }
+        const int64_t now = steadyMs();
+        for (auto& part : tracker.partitions())
+            part.assignedAtMs = now;
         const rd_kafka_resp_err_t error = rd_kafka_assign(m_handle, assignment);
         rd_kafka_topic_partition_list_destroy(assignment);
         if (error)
@@ -473,6 +423,7 @@ private:
             if (answer.sentAtMs >= part->provenAtMs) {
                 part->provenAtMs = answer.sentAtMs;
                 part->provenEnd = end.offset;
+                part->proofExpiresMs = answer.receivedAtMs + kProofValidMs + (answer.receivedAtMs - answer.sentAtMs);
             }
         }
     }
@@ -527,13 +478,14 @@ private:
         rd_kafka_topic_partition_list_destroy(added);
     }
 
-    // Caught up = a broker answer younger than kProofValidMs put the end of
-    // the log at or below our position. Sent to the engine on every change.
+    // Caught up = a broker answer that has not expired (kProofValidMs) put
+    // the end of the log at or below our position. Sent to the engine on
+    // every change.
     void refreshProofs(int64_t now)
     {
         for (auto& part : m_owner.m_tracker.partitions()) {
             const int64_t next = part.nextOffset();
-            const bool proven = part.provenAtMs >= 0 && now - part.provenAtMs <= kProofValidMs && next >= 0 && next >= part.provenEnd;
+            const bool proven = part.provenAtMs >= 0 && now <= part.proofExpiresMs && next >= 0 && next >= part.provenEnd;
             if (proven)
                 part.lastCaughtUpMs = now;
             if (proven != part.caughtUp)
@@ -573,6 +525,7 @@ private:
                 part->lastResponseMs = steadyNow;
                 part->provenAtMs = steadyNow;
                 part->provenEnd = message->offset;
+                part->proofExpiresMs = steadyNow + kProofValidMs;
                 part->highWatermark = std::max(part->highWatermark, message->offset);
             }
             markConnected();
@@ -716,8 +669,10 @@ private:
             if (!broker.is_object())
                 continue;
             const int32_t nodeId = broker.value("nodeid", -1);
-            if (nodeId < 0)
-                continue;  // bootstrap entries
+            // Bootstrap entries have no id; the coordinator entry is a
+            // second, logical view of a broker listed under its own name.
+            if (nodeId < 0 || broker.value("source", "") == "logical" || name.rfind("GroupCoordinator", 0) == 0)
+                continue;
             BrokerView view;
             view.name = broker.value("name", name);
             view.state = broker.value("state", "");

@@ -69,8 +69,8 @@ struct SourceStatus {
 //
 // Caught up is proven, never remembered: a partition counts as caught up
 // (PartitionFlag to the engine, whose watermark then runs with the wall
-// clock) only while a broker answer at most kProofValidMs (1 s) old put the
-// end of its log at or below our position: a PARTITION_EOF, or a
+// clock) only while a broker answer at most kProofValidMs (0.6 s) plus its
+// round trip old put the end of its log at or below our position: a PARTITION_EOF, or a
 // ListOffsets(latest) probe sent every 200 ms to each leader broker on a
 // helper thread (so a frozen broker never stalls reading the others). With
 // the brokers down, frozen or cut off, the proofs age, partitions stop

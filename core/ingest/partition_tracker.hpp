@@ -29,8 +29,8 @@ public:
         int64_t position = -1;         // next offset to read
         int64_t highWatermark = -1;
         // Caught up, as last sent to the engine: true only while a broker
-        // response no older than kProofValidMs showed the end of the log
-        // at or below `position` (a PARTITION_EOF, or a ListOffsets probe
+        // response that has not expired (kProofValidMs) showed the end of
+        // the log at or below `position` (a PARTITION_EOF, or a ListOffsets probe
         // whose answer was <= position). Never remembered beyond that.
         bool caughtUp = false;
         // Steady-clock ms (-1: never).
@@ -39,6 +39,7 @@ public:
         int64_t lastMessageMs = -1;    // a fetch response that carried a record
         int64_t provenAtMs = -1;       // when the end of its log was last learnt
         int64_t provenEnd = -1;        // ... and where it was
+        int64_t proofExpiresMs = -1;   // caught up no longer counts after this
         int64_t lastCaughtUpMs = -1;   // last time it was proven caught up
         uint64_t events = 0;           // records handed to the engine (in range)
         int32_t leader = -1;           // broker id from metadata, -1 unknown

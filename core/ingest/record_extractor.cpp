@@ -1,12 +1,15 @@
 #include "record_extractor.hpp"
 
 #include "core/engine/record_id.hpp"
+#include "core/time/rfc3339.hpp"
 
 #include <librdkafka/rdkafka.h>
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 
 namespace slatrack::ingest {
 
@@ -45,42 +48,6 @@ std::string quotedSample(std::string_view text)
     return out;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil): no timegm, no locale, no time zone database.
-int64_t daysFromCivil(int64_t year, unsigned month, unsigned day)
-{
-    year -= month <= 2;
-    const int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const auto yearOfEra = static_cast<unsigned>(year - era * 400);
-    const unsigned dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const unsigned dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146097 + static_cast<int64_t>(dayOfEra) - 719468;
-}
-
-bool readDigits(std::string_view text, size_t& pos, size_t count, int& out)
-{
-    if (pos + count > text.size())
-        return false;
-    int value = 0;
-    for (size_t digit_idx = 0; digit_idx < count; ++digit_idx) {
-        const char ch = text[pos + digit_idx];
-        if (ch < '0' || ch > '9')
-            return false;
-        value = value * 10 + (ch - '0');
-    }
-    pos += count;
-    out = value;
-    return true;
-}
-
-bool expect(std::string_view text, size_t& pos, char wanted)
-{
-    if (pos >= text.size() || text[pos] != wanted)
-        return false;
-    ++pos;
-    return true;
-}
-
 bool parseInteger(std::string_view text, int64_t& out)
 {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -89,59 +56,210 @@ bool parseInteger(std::string_view text, int64_t& out)
 
 } // namespace
 
-bool parseRfc3339(std::string_view text, int64_t& unixMs)
+CompiledPointer compilePointer(std::string_view pointer)
 {
-    size_t pos = 0;
-    int year, month, day, hour, minute, second;
-    if (!readDigits(text, pos, 4, year) || !expect(text, pos, '-') || !readDigits(text, pos, 2, month) ||
-        !expect(text, pos, '-') || !readDigits(text, pos, 2, day))
-        return false;
-    if (pos >= text.size() || (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' '))
-        return false;
-    ++pos;
-    if (!readDigits(text, pos, 2, hour) || !expect(text, pos, ':') || !readDigits(text, pos, 2, minute) ||
-        !expect(text, pos, ':') || !readDigits(text, pos, 2, second))
-        return false;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-        return false;
-    int64_t millis = 0;
-    if (pos < text.size() && text[pos] == '.') {
-        ++pos;
-        int64_t scale = 100;
-        const size_t fractionStart = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            millis += (text[pos] - '0') * scale;
-            scale /= 10;
-            ++pos;
+    CompiledPointer compiled;
+    if (pointer.empty())
+        return compiled;  // the whole document
+    if (pointer.front() != '/')
+        throw std::invalid_argument("JSON pointer \"" + std::string(pointer) + "\" does not start with '/'");
+    size_t begin = 1;
+    while (true) {
+        const size_t end = std::min(pointer.find('/', begin), pointer.size());
+        CompiledPointer::Token token;
+        for (size_t pos = begin; pos < end; ++pos) {
+            if (pointer[pos] != '~') {
+                token.name += pointer[pos];
+                continue;
+            }
+            if (pos + 1 >= end || (pointer[pos + 1] != '0' && pointer[pos + 1] != '1'))
+                throw std::invalid_argument("JSON pointer \"" + std::string(pointer) + "\" has '~' not followed by 0 or 1");
+            token.name += pointer[++pos] == '0' ? '~' : '/';
         }
-        if (pos == fractionStart)
-            return false;
+        // As nlohmann's json_pointer (the extractor's reference): "0" or a
+        // digit string without a leading zero; "-" (past the end) never matches.
+        const std::string& name = token.name;
+        const bool digits = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        size_t index = 0;
+        if (digits && (name.size() == 1 || name[0] != '0')) {
+            const auto [ptr, error] = std::from_chars(name.data(), name.data() + name.size(), index);
+            if (error == std::errc() && ptr == name.data() + name.size())
+                token.arrayIndex = index;
+        }
+        compiled.tokens.push_back(std::move(token));
+        if (end == pointer.size())
+            break;
+        begin = end + 1;
     }
-    int64_t offsetMinutes = 0;
-    if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-        ++pos;
-    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-        const int sign = text[pos] == '-' ? -1 : 1;
-        ++pos;
-        int offsetHours, offsetMins;
-        if (!readDigits(text, pos, 2, offsetHours) || !expect(text, pos, ':') || !readDigits(text, pos, 2, offsetMins))
-            return false;
-        offsetMinutes = sign * (offsetHours * 60 + offsetMins);
-    } else {
-        return false;
-    }
-    if (pos != text.size())
-        return false;
-    const int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
-    unixMs = seconds * 1000 + millis;
-    return true;
+    return compiled;
 }
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+// The field `pointer` names, read the way the nlohmann DOM this replaced
+// read it: of duplicate keys the last one counts (nlohmann kept the last
+// value per key), array indexes only as compilePointer allows.
+std::optional<element> find(element root, const CompiledPointer& pointer)
+{
+    element current = root;
+    for (const CompiledPointer::Token& token : pointer.tokens) {
+        if (current.type() == element_type::OBJECT) {
+            std::optional<element> found;
+            for (const auto field : simdjson::dom::object(current))
+                if (field.key == token.name)
+                    found = field.value;
+            if (!found)
+                return std::nullopt;
+            current = *found;
+        } else if (current.type() == element_type::ARRAY) {
+            if (!token.arrayIndex)
+                return std::nullopt;
+            element item;
+            if (simdjson::dom::array(current).at(*token.arrayIndex).get(item) != simdjson::SUCCESS)
+                return std::nullopt;
+            current = item;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return current;
+}
+
+// nlohmann's type names, which the rejection details have always used.
+const char* typeName(element value)
+{
+    switch (value.type()) {
+    case element_type::ARRAY:
+        return "array";
+    case element_type::OBJECT:
+        return "object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+        return "number";
+    case element_type::STRING:
+        return "string";
+    case element_type::BOOL:
+        return "boolean";
+    case element_type::NULL_VALUE:
+        return "null";
+    }
+    return "value";
+}
+
+// Compact JSON of a field, for rejection details only (never on the path of
+// a good message).
+std::string dump(element value)
+{
+    return simdjson::to_string(value);
+}
+
+// "0x" followed by exactly 16 hex digits: the producers' usual spelling,
+// parsed by the table-driven canonical parser instead of the general one
+// (which gives the same value or the same error for this shape).
+bool parsePrefixedCanonical(std::string_view text, uint64_t& value)
+{
+    return text.size() == 18 && text[0] == '0' && (text[1] | 0x20) == 'x' && engine::composite_id::parseCanonical(text.substr(2), value);
+}
+
+// nlohmann read an integer too large for 64 bits as a double; simdjson 3.0
+// rejects it (NUMBER_ERROR). Returns `text` with ".0" after each such
+// integer outside strings, so that simdjson reads it as the same double, or
+// nullopt if there is none (the error was something else). Only on the path
+// of a value simdjson has already rejected.
+std::optional<std::string> widenBigIntegers(std::string_view text)
+{
+    std::string out;
+    bool changed = false;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        const char ch = text[pos];
+        if (ch == '"') {  // copy the string, escapes included
+            size_t end = pos + 1;
+            while (end < text.size() && text[end] != '"')
+                end += text[end] == '\\' ? 2 : 1;
+            end = std::min(end + 1, text.size());
+            out.append(text.substr(pos, end - pos));
+            pos = end;
+            continue;
+        }
+        if (ch != '-' && (ch < '0' || ch > '9')) {
+            out += ch;
+            ++pos;
+            continue;
+        }
+        size_t end = pos + 1;
+        bool integral = true;
+        while (end < text.size() && (text[end] == '-' || text[end] == '+' || text[end] == '.' || text[end] == 'e' || text[end] == 'E' ||
+                                     (text[end] >= '0' && text[end] <= '9'))) {
+            integral &= text[end] >= '0' && text[end] <= '9';
+            ++end;
+        }
+        const std::string_view token = text.substr(pos, end - pos);
+        out.append(token);
+        const size_t digits = token.size() - (ch == '-' ? 1 : 0);
+        if (integral && digits > 1 && token[token.size() - digits] != '0') {
+            int64_t asSigned = 0;
+            uint64_t asUnsigned = 0;
+            const bool fits = ch == '-' ? std::from_chars(token.data(), token.data() + token.size(), asSigned).ec == std::errc()
+                                        : std::from_chars(token.data(), token.data() + token.size(), asUnsigned).ec == std::errc();
+            if (!fits) {
+                out += ".0";
+                changed = true;
+            }
+        }
+        pos = end;
+    }
+    if (!changed)
+        return std::nullopt;
+    return out;
+}
+
+} // namespace
+
+// The parser and the buffer the value is copied into: simdjson reads
+// SIMDJSON_PADDING bytes past the end of its input, which a librdkafka
+// payload does not promise.
+struct RecordExtractor::JsonState {
+    simdjson::dom::parser parser;
+    std::unique_ptr<char[]> buffer;
+    size_t capacity = 0;  // bytes before the padding
+
+    // Grows buffer and parser (doubling, up to `limit`) to hold `size` bytes.
+    bool reserve(size_t size, size_t limit)
+    {
+        if (size <= capacity)
+            return true;
+        constexpr size_t kInitialBytes = 4096;
+        const size_t wanted = std::max({size, std::min(capacity * 2, limit), kInitialBytes});
+        // Depth is bounded by size (each level costs an opening and a closing
+        // byte): the nlohmann DOM had no depth limit, so none below what a
+        // value of this size can reach.
+        if (parser.allocate(wanted, wanted / 2 + 2) != simdjson::SUCCESS)
+            return false;
+        buffer = std::make_unique_for_overwrite<char[]>(wanted + simdjson::SIMDJSON_PADDING);
+        capacity = wanted;
+        return true;
+    }
+};
 
 RecordExtractor::RecordExtractor(const config::StageConfig& stage, IdFormat idFormat, ExtractLimits limits)
     : m_stage(stage), m_idFormat(idFormat), m_limits(limits)
 {
+    if (m_stage.id.kind == IdSource::Kind::JsonPointer)
+        m_idPointer = compilePointer(m_stage.id.pointer);
+    if (m_stage.time.kind == TimeSource::Kind::JsonPointer)
+        m_timePointer = compilePointer(m_stage.time.pointer);
+    if (needsJson())
+        m_json = std::make_unique<JsonState>();
 }
+
+RecordExtractor::~RecordExtractor() = default;
+RecordExtractor::RecordExtractor(RecordExtractor&&) noexcept = default;
+RecordExtractor& RecordExtractor::operator=(RecordExtractor&&) noexcept = default;
 
 bool RecordExtractor::needsJson() const
 {
@@ -150,25 +268,41 @@ bool RecordExtractor::needsJson() const
 
 ExtractResult RecordExtractor::extract(const RawMessage& message, int64_t nowMs, TextArena& arena) const
 {
-    nlohmann::json document;
+    element document;
     if (needsJson()) {
         if (message.value.empty())
             return reject(RejectReason::NotJson, "empty value, expected a JSON object");
         if (message.value.size() > m_limits.maxJsonValueBytes)
             return reject(RejectReason::TooLarge, "value of " + std::to_string(message.value.size()) + " bytes exceeds the " +
                                                       std::to_string(m_limits.maxJsonValueBytes) + "-byte limit for JSON extraction");
-        try {
-            document = nlohmann::json::parse(message.value);
-        } catch (const nlohmann::json::parse_error& error) {
-            return reject(RejectReason::NotJson, std::string("value is not JSON: ") + error.what() + "; starts " + quotedSample(message.value));
+        // A UTF-8 byte order mark is skipped, as nlohmann did.
+        std::string_view text = message.value;
+        if (text.size() >= 3 && text.substr(0, 3) == "\xef\xbb\xbf")
+            text.remove_prefix(3);
+        if (!m_json->reserve(text.size(), m_limits.maxJsonValueBytes))
+            return reject(RejectReason::TooLarge, "cannot allocate " + std::to_string(text.size()) + " bytes to parse the value");
+        std::memcpy(m_json->buffer.get(), text.data(), text.size());
+        // The whole value is validated (a DOM tape in the parser's reused
+        // memory, not per-node allocations): a truncated or broken value is
+        // not_json even where the ID and time are intact, as before.
+        auto error = m_json->parser.parse(reinterpret_cast<const uint8_t*>(m_json->buffer.get()), text.size(), false).get(document);
+        if (error == simdjson::NUMBER_ERROR) {
+            if (const std::optional<std::string> widened = widenBigIntegers(text)) {
+                if (!m_json->reserve(widened->size(), std::max(widened->size(), m_limits.maxJsonValueBytes)))
+                    return reject(RejectReason::TooLarge, "cannot allocate " + std::to_string(widened->size()) + " bytes to parse the value");
+                std::memcpy(m_json->buffer.get(), widened->data(), widened->size());
+                error = m_json->parser.parse(reinterpret_cast<const uint8_t*>(m_json->buffer.get()), widened->size(), false).get(document);
+            }
         }
-        if (!document.is_object())
-            return reject(RejectReason::NotJson, std::string("value is JSON but not an object (") + document.type_name() + ")");
+        if (error != simdjson::SUCCESS)
+            return reject(RejectReason::NotJson, std::string("value is not JSON: ") + simdjson::error_message(error) + "; starts " + quotedSample(message.value));
+        if (document.type() != element_type::OBJECT)
+            return reject(RejectReason::NotJson, std::string("value is JSON but not an object (") + typeName(document) + ")");
     }
 
     // --- record ID ---
     std::string_view idText;
-    std::string idScratch;  // a JSON integer ID rendered as text
+    char idScratch[24];  // a JSON integer ID rendered as text
     switch (m_stage.id.kind) {
     case IdSource::Kind::Key:
         if (message.key.empty())
@@ -186,17 +320,22 @@ ExtractResult RecordExtractor::extract(const RawMessage& message, int64_t nowMs,
         break;
     }
     case IdSource::Kind::JsonPointer: {
-        const nlohmann::json::json_pointer pointer(m_stage.id.pointer);
-        if (!document.contains(pointer))
+        const std::optional<element> field = find(document, m_idPointer);
+        if (!field)
             return reject(RejectReason::MissingId, "no field at " + m_stage.id.pointer + " (the ID is read from it)");
-        const nlohmann::json& field = document.at(pointer);
-        if (field.is_string()) {
-            idText = field.get_ref<const std::string&>();
-        } else if (field.is_number_unsigned() || field.is_number_integer()) {
-            idScratch = field.dump();
-            idText = idScratch;
-        } else {
-            return reject(RejectReason::MalformedId, "field " + m_stage.id.pointer + " is " + field.type_name() + ", expected a string or an integer");
+        switch (field->type()) {
+        case element_type::STRING:
+            idText = std::string_view(*field);
+            break;
+        case element_type::INT64:
+        case element_type::UINT64: {
+            const auto [end, ignored] = field->type() == element_type::INT64 ? std::to_chars(idScratch, idScratch + sizeof idScratch, int64_t(*field))
+                                                                              : std::to_chars(idScratch, idScratch + sizeof idScratch, uint64_t(*field));
+            idText = std::string_view(idScratch, static_cast<size_t>(end - idScratch));
+            break;
+        }
+        default:
+            return reject(RejectReason::MalformedId, "field " + m_stage.id.pointer + " is " + typeName(*field) + ", expected a string or an integer");
         }
         if (idText.empty())
             return reject(RejectReason::MissingId, "field " + m_stage.id.pointer + " is an empty string");
@@ -207,7 +346,7 @@ ExtractResult RecordExtractor::extract(const RawMessage& message, int64_t nowMs,
     ExtractResult result;
     if (m_idFormat == IdFormat::Composite) {
         uint64_t canonical = 0;
-        if (!engine::composite_id::parseCanonical(idText, canonical)) {
+        if (!engine::composite_id::parseCanonical(idText, canonical) && !parsePrefixedCanonical(idText, canonical)) {
             const auto parsed = engine::composite_id::parse(idText);
             if (!parsed.value)
                 return reject(RejectReason::MalformedId, "not a composite ID: " + parsed.error);
@@ -237,30 +376,33 @@ ExtractResult RecordExtractor::extract(const RawMessage& message, int64_t nowMs,
         break;
     case TimeSource::Kind::JsonPointer: {
         const std::string& where = m_stage.time.pointer;
-        const nlohmann::json::json_pointer pointer(where);
-        if (!document.contains(pointer))
+        const std::optional<element> field = find(document, m_timePointer);
+        if (!field)
             return reject(RejectReason::MissingTime, "no field at " + where + " (the event time is read from it)");
-        const nlohmann::json& field = document.at(pointer);
+        const bool isString = field->type() == element_type::STRING;
+        const std::string_view text = isString ? std::string_view(*field) : std::string_view();
         if (m_stage.time.format == TimeFormat::Rfc3339) {
-            if (!field.is_string() || !parseRfc3339(field.get_ref<const std::string&>(), result.timeMs))
-                return reject(RejectReason::MissingTime, "field " + where + " is " + (field.is_string() ? quotedSample(field.get_ref<const std::string&>()) : field.dump()) +
+            const std::optional<int64_t> parsed = isString ? rfc3339::parseMs(text) : std::nullopt;
+            if (!parsed)
+                return reject(RejectReason::MissingTime, "field " + where + " is " + (isString ? quotedSample(text) : dump(*field)) +
                                                              ", expected an RFC 3339 time like 2019-08-29T21:15:00Z");
+            result.timeMs = *parsed;
             break;
         }
         double number = 0;
         int64_t integer = 0;
-        if (field.is_number()) {
-            number = field.get<double>();
-        } else if (field.is_string() && parseInteger(field.get_ref<const std::string&>(), integer)) {
+        if (field->is_number()) {
+            number = double(*field);
+        } else if (isString && parseInteger(text, integer)) {
             number = static_cast<double>(integer);
         } else {
-            return reject(RejectReason::MissingTime, "field " + where + " is " + field.dump().substr(0, 40) + ", expected a number (" +
+            return reject(RejectReason::MissingTime, "field " + where + " is " + dump(*field).substr(0, 40) + ", expected a number (" +
                                                          std::string(config::configName(m_stage.time.format)) + ")");
         }
         const double scale = m_stage.time.format == TimeFormat::EpochSeconds ? 1000.0 : m_stage.time.format == TimeFormat::EpochMicros ? 0.001 : 1.0;
         const double millis = number * scale;
         if (!std::isfinite(millis) || std::abs(millis) > 1e15)
-            return reject(RejectReason::AbsurdTime, "field " + where + " = " + field.dump().substr(0, 40) + " is not a plausible time");
+            return reject(RejectReason::AbsurdTime, "field " + where + " = " + dump(*field).substr(0, 40) + " is not a plausible time");
         result.timeMs = static_cast<int64_t>(std::llround(millis));
         break;
     }

@@ -13,7 +13,7 @@ struct PartitionLag {
     int64_t position = -1;       // next offset to read; -1 unknown
     int64_t highWatermark = -1;  // -1 unknown
     int64_t lag = 0;             // highWatermark - position, 0 when unknown
-    // Proven by a broker response at most kProofValidMs old (see
+    // Proven by a recent broker response (see
     // PartitionTracker::Partition::caughtUp), never remembered.
     bool caughtUp = false;
     int64_t lastResponseAgeMs = -1;  // since the last response about it; -1 never

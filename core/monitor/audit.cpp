@@ -26,6 +26,7 @@ int64_t steadyMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Event times ahead of this (+ max_clock_skew) are rejected future_time.
 int64_t wallMs()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -52,6 +53,12 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
         report.late += counters.late;
         report.lateAfterLost += counters.lateAfterLost;
         report.beforeScope += counters.beforeScope;
+        report.clockSkew += counters.clockSkew;
+        report.worstClockSkewMs = std::max(report.worstClockSkewMs, counters.worstClockSkewMs);
+        report.stale += counters.stale;
+        report.lateHop += counters.lateHop;
+        report.idCollisions += counters.idCollisions;
+        report.lostOverflow += counters.lostOverflow;
         for (size_t reason_idx = 0; reason_idx < rejectedByReason.size(); ++reason_idx)
             rejectedByReason[reason_idx] += counters.rejected[reason_idx];
     }
@@ -113,7 +120,7 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     const int64_t startedMs = steadyMs();
     for (;;) {
         for (auto batch = queue.pop(std::chrono::milliseconds(50)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-            applyBatch(engine, *batch, config, samples);
+            applyBatch(engine, *batch, config, samples, wallMs());
         // Judge as we go: keeps memory to the window even on long ranges.
         engine.advance(range.toMs);
         auto evicted = engine.takeLost();
@@ -146,7 +153,7 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     }
     source.stop();
     for (auto batch = queue.pop(std::chrono::milliseconds(0)); batch; batch = queue.pop(std::chrono::milliseconds(0)))
-        applyBatch(engine, *batch, config, samples);
+        applyBatch(engine, *batch, config, samples, wallMs());
     engine.finishAt(range.toMs);
     auto evicted = engine.takeLost();
     lost.insert(lost.end(), std::make_move_iterator(evicted.begin()), std::make_move_iterator(evicted.end()));
@@ -164,6 +171,20 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     report.health = final.health;
     report.readPerStage = final.eventsPerStage;
     report.readPerStage.resize(config.stages.size(), 0);
+    // The audit read every stage to the end it set itself (the high
+    // watermarks at start), so "catching up" to the live end does not
+    // apply: a stage is ok or no_data (blind ones stopped the audit above).
+    report.health.resize(config.stages.size());
+    for (size_t stage_idx = 0; stage_idx < config.stages.size(); ++stage_idx) {
+        StageHealth& health = report.health[stage_idx];
+        if (health.state == StageHealthState::Blind)
+            continue;
+        std::string topics;
+        for (const auto& topic : config.stages[stage_idx].topics)
+            topics += (topics.empty() ? "" : ", ") + topic;
+        health.state = report.readPerStage[stage_idx] == 0 ? StageHealthState::NoData : StageHealthState::Ok;
+        health.why = health.state == StageHealthState::NoData ? "no record in range on " + topics : std::string();
+    }
     summarizeInto(report, engine, lost);
     outcome.ok = true;
     return outcome;
@@ -179,6 +200,8 @@ std::string auditReportJson(const AuditReport& report)
                                 {"lost", counters.lost}, {"lost_overflow", counters.lostOverflow}, {"rejected", counters.rejectedTotal()},
                                 {"out_of_order", counters.outOfOrder}, {"late", counters.late}, {"late_after_lost", counters.lateAfterLost},
                                 {"late_incoming", counters.lateIncoming}, {"before_scope", counters.beforeScope},
+                                {"clock_skew", counters.clockSkew}, {"worst_clock_skew_ms", counters.worstClockSkewMs},
+                                {"stale", counters.stale}, {"late_hop", counters.lateHop}, {"id_collisions", counters.idCollisions},
                                 {"read", stage_idx < report.readPerStage.size() ? report.readPerStage[stage_idx] : 0}};
         if (stage_idx > 0 && stage_idx < report.hopLatency.size()) {
             const LatencySummary& hop = report.hopLatency[stage_idx];
@@ -222,6 +245,12 @@ std::string auditReportJson(const AuditReport& report)
         {"before_scope", report.beforeScope},
         {"late", report.late},
         {"late_after_lost", report.lateAfterLost},
+        {"lost_overflow", report.lostOverflow},
+        {"clock_skew", report.clockSkew},
+        {"worst_clock_skew_ms", report.worstClockSkewMs},
+        {"stale", report.stale},
+        {"late_hop", report.lateHop},
+        {"id_collisions", report.idCollisions},
         {"rejected", report.rejected},
         {"rejected_by_reason", rejectedByReason},
         {"rejected_samples", report.rejectedSamples},
@@ -250,6 +279,9 @@ std::string auditReportText(const AuditReport& report)
     out << "  incoming " << report.incoming << ", processed " << report.processed << ", matched " << report.matched << "\n";
     out << "  open " << report.open << ", stuck " << report.stuck << ", lost " << report.lost << ", early " << report.early << "\n";
     out << "  duplicates " << report.duplicates << ", orphans " << report.orphans << ", late " << report.late << ", rejected " << report.rejected << "\n";
+    if (report.clockSkew + report.stale + report.lateHop + report.idCollisions + report.lostOverflow > 0)
+        out << "  clock_skew " << report.clockSkew << " (worst " << report.worstClockSkewMs << " ms), stale " << report.stale << ", late_hop "
+            << report.lateHop << ", id_collisions " << report.idCollisions << ", lost_overflow " << report.lostOverflow << "\n";
     out << "  latency ms: p50 " << report.latency.p50 << ", p90 " << report.latency.p90 << ", p95 " << report.latency.p95 << ", p99 " << report.latency.p99
         << ", max " << report.latency.max << " (" << report.latency.count << " records)\n";
     constexpr size_t kShownIds = 20;

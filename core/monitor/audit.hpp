@@ -37,6 +37,8 @@ struct AuditReport {
     uint64_t stuck = 0;  // unmatched at the end, older than the SLA
     uint64_t early = 0;  // processed, incoming not (yet) seen, within grace at the end
     uint64_t lost = 0, duplicates = 0, orphans = 0, rejected = 0, late = 0, lateAfterLost = 0, beforeScope = 0;
+    uint64_t lostOverflow = 0, clockSkew = 0, stale = 0, lateHop = 0, idCollisions = 0;
+    int64_t worstClockSkewMs = 0;  // max over stages
     LatencySummary latency;
     std::vector<std::string> stuckIds;  // complete, oldest first
     std::vector<std::string> lostIds;   // complete, oldest first

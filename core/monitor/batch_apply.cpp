@@ -3,7 +3,7 @@
 namespace slatrack::monitor {
 
 void applyBatch(engine::JoinEngine& engine, ingest::IngestBatch& batch, const config::PipelineConfig& config,
-                std::deque<std::string>& rejectedSamples)
+                std::deque<std::string>& rejectedSamples, int64_t wallNowMs)
 {
     for (const ingest::PartitionFlag& flag : batch.flags) {
         if (flag.forget)
@@ -19,7 +19,7 @@ void applyBatch(engine::JoinEngine& engine, ingest::IngestBatch& batch, const co
         if (rejectedSamples.size() > kRejectedSamplesKept)
             rejectedSamples.pop_front();
     }
-    engine.ingest(batch.events);
+    engine.ingest(batch.events, wallNowMs);
 }
 
 } // namespace slatrack::monitor

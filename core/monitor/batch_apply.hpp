@@ -11,10 +11,11 @@ namespace slatrack::monitor {
 
 // Feeds one ingestion batch to the engine: partition flags first, then
 // rejections (counted, and sampled into `rejectedSamples`, newest last,
-// at most kRejectedSamplesKept), then the events.
+// at most kRejectedSamplesKept), then the events. wallNowMs: the wall
+// clock, against which event times from the future are rejected.
 // Thread: the engine's owner thread.
 inline constexpr size_t kRejectedSamplesKept = 20;
 void applyBatch(engine::JoinEngine& engine, ingest::IngestBatch& batch, const config::PipelineConfig& config,
-                std::deque<std::string>& rejectedSamples);
+                std::deque<std::string>& rejectedSamples, int64_t wallNowMs);
 
 } // namespace slatrack::monitor

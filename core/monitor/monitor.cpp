@@ -48,6 +48,7 @@ Monitor::Monitor(config::PipelineConfig config, MonitorOptions options)
     ingest::SourceOptions sourceOptions;
     sourceOptions.fromMs = m_fromMs;
     sourceOptions.log = m_options.log;
+    sourceOptions.metadataRefreshMs = m_options.metadataRefreshMs;
     m_source = std::make_unique<ingest::KafkaSource>(m_config, std::move(sourceOptions), m_queue);
 }
 
@@ -159,7 +160,7 @@ void Monitor::log(const std::string& line) const
 
 void Monitor::apply(ingest::IngestBatch& batch)
 {
-    applyBatch(*m_engine, batch, m_config, m_rejectedSamples);
+    applyBatch(*m_engine, batch, m_config, m_rejectedSamples, wallMs());
 }
 
 void Monitor::publish(int64_t nowMs)

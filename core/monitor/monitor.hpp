@@ -22,6 +22,7 @@ namespace slatrack::monitor {
 struct MonitorOptions {
     int64_t publishIntervalMs = 250;    // at most 4 snapshots/s
     std::optional<int64_t> fromMs;      // replay start; default now - window
+    int64_t metadataRefreshMs = 10'000; // partition discovery (SourceOptions::metadataRefreshMs)
     // Called on the engine thread with every new snapshot; keep it short
     // (hand it to your own thread/event loop).
     std::function<void(SnapshotPtr)> onSnapshot;

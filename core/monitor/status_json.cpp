@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace slatrack::monitor {
 
 namespace {
@@ -40,7 +42,14 @@ nlohmann::json hopLatencyJson(const std::vector<LatencySummary>& hops, const std
 std::string statusLineJson(const MonitorSnapshot& snapshot)
 {
     uint64_t duplicates = 0, orphans = 0, lost = 0, lostOverflow = 0, rejected = 0, late = 0;
+    uint64_t clockSkew = 0, stale = 0, lateHop = 0, idCollisions = 0;
+    int64_t worstClockSkewMs = 0;
     for (const auto& counters : snapshot.totals) {
+        clockSkew += counters.clockSkew;
+        worstClockSkewMs = std::max(worstClockSkewMs, counters.worstClockSkewMs);
+        stale += counters.stale;
+        lateHop += counters.lateHop;
+        idCollisions += counters.idCollisions;
         duplicates += counters.duplicates;
         orphans += counters.orphans;
         lost += counters.lost;
@@ -87,7 +96,12 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
           {"duplicates", duplicates},
           {"orphans", orphans},
           {"late", late},
-          {"rejected", rejected}}},
+          {"rejected", rejected},
+          {"clock_skew", clockSkew},
+          {"worst_clock_skew_ms", worstClockSkewMs},
+          {"stale", stale},
+          {"late_hop", lateHop},
+          {"id_collisions", idCollisions}}},
         {"rates", {{"in_per_s", snapshot.ratePerSec.empty() ? 0.0 : snapshot.ratePerSec.front()}, {"out_per_s", snapshot.ratePerSec.empty() ? 0.0 : snapshot.ratePerSec.back()}}},
         {"latency_ms", {{"last_minute", latencyJson(snapshot.latencyLastMinute)}, {"since_start", latencyJson(snapshot.latencySinceStart)}}},
         {"hop_latency_ms", {{"last_minute", hopLatencyJson(snapshot.hopLatencyLastMinute, snapshot.stageNames)},

@@ -18,7 +18,7 @@ namespace slatrack::monitor {
 // stage is blind or catching up: its stuck/lost counts are held, not final),
 // fatal_error (non-empty: the monitor stopped), counts{incoming, processed, matched,
 // open, stuck, early, lost, lost_overflow, duplicates, orphans, late,
-// rejected}, rates{in_per_s, out_per_s}, latency_ms{last_minute{p50,p95,p99,max,count},
+// rejected, clock_skew, worst_clock_skew_ms, stale, late_hop, id_collisions}, rates{in_per_s, out_per_s}, latency_ms{last_minute{p50,p95,p99,max,count},
 // since_start{...}}, hop_latency_ms{last_minute, since_start: [{from, to, count, p50, p90,
 // p95, p99, max}] one per hop}, lag{total, partitions[{topic, partition, lag, caught_up,
 // last_response_age_ms, leader}]}, watermark_age_ms[per stage, -1 unknown].

@@ -25,7 +25,8 @@ int64_t nowMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-QString writeConfig(const QTemporaryDir& dir, const std::string& brokers, const QString& extra = {})
+QString writeConfig(const QTemporaryDir& dir, const std::string& brokers, const QString& extra = {},
+                    const QString& idFormat = QStringLiteral("composite"), const QString& incomingTopic = QStringLiteral("incoming"))
 {
     const QString path = dir.filePath(QStringLiteral("pipeline.json"));
     QFile file(path);
@@ -33,13 +34,13 @@ QString writeConfig(const QTemporaryDir& dir, const std::string& brokers, const 
     file.write(QStringLiteral(R"({
   "pipeline": "orders",
   "kafka": {"brokers": "%1", "properties": {"fetch.wait.max.ms": "20"}},
-  "id_format": "composite",
+  "id_format": "%3",
   "stages": [
-    {"name": "incoming", "topics": ["incoming"], "id": {"from": "key"}},
+    {"name": "incoming", "topics": ["%4"], "id": {"from": "key"}},
     {"name": "processed", "topics": ["processed"], "id": {"from": "key"}}
   ],
   "sla": "2s", "window": "5m", "grace": "5s"%2
-})").arg(QString::fromStdString(brokers), extra).toUtf8());
+})").arg(QString::fromStdString(brokers), extra, idFormat, incomingTopic).toUtf8());
     return path;
 }
 
@@ -205,6 +206,15 @@ private slots:
         QCOMPARE(counts[QStringLiteral("lost")].toInteger(), 0);
         QCOMPARE(counts[QStringLiteral("open")].toInteger(), qint64(truth.droppedIds.size()));
         QCOMPARE(last[QStringLiteral("connected")].toBool(), true);
+        // Both stages readable and caught up, so the counts are a verdict.
+        const QJsonArray health = last[QStringLiteral("health")].toArray();
+        QCOMPARE(health.size(), 2);
+        for (const auto& stage : health)
+            QVERIFY2(stage.toObject()[QStringLiteral("state")].toString() == QStringLiteral("ok"), QJsonDocument(last).toJson().constData());
+        QCOMPARE(last[QStringLiteral("judgement")].toString(), QStringLiteral("ok"));
+        const QJsonArray hops = last[QStringLiteral("hop_latency_ms")].toObject()[QStringLiteral("since_start")].toArray();
+        QCOMPARE(hops.size(), 1);
+        QCOMPARE(hops[0].toObject()[QStringLiteral("count")].toInteger(), qint64(truth.latencies.size()));
         const QJsonArray replay = last[QStringLiteral("replay")].toArray();
         QCOMPARE(replay.size(), 2);
         QCOMPARE(replay[0].toObject()[QStringLiteral("stage")].toString(), QStringLiteral("incoming"));
@@ -246,6 +256,110 @@ private slots:
         ::kill(static_cast<pid_t>(process.processId()), SIGTERM);
         QVERIFY(process.waitForFinished(15'000));
         QCOMPARE(process.exitCode(), 0);
+    }
+
+    // Nothing in range was read (here: empty topics, or a misspelled one
+    // that the mock cluster creates empty on first mention): exit 3 "no
+    // data", never an empty "within SLA" with exit 0.
+    void auditNoDataExitsThree()
+    {
+        ingest::MockBroker broker;
+        broker.createTopic("incoming", 2);
+        broker.createTopic("processed", 2);
+        QTemporaryDir dir;
+        Run run = runSlatrack({QStringLiteral("audit"), QStringLiteral("-c"), writeConfig(dir, broker.bootstrapServers())});
+        QVERIFY2(run.exitCode == 3, QByteArray(run.out + run.err).constData());
+        QVERIFY2(run.out.contains("NO DATA") && !run.out.contains("WITHIN SLA"), run.out.constData());
+        QVERIFY2(run.err.contains("no data"), run.err.constData());
+        run = runSlatrack({QStringLiteral("audit"), QStringLiteral("-c"),
+                           writeConfig(dir, broker.bootstrapServers(), {}, QStringLiteral("composite"), QStringLiteral("incomming")),
+                           QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 3, QByteArray(run.out + run.err).constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report[QStringLiteral("verdict")].toString(), QStringLiteral("no_data"));
+        QCOMPARE(report[QStringLiteral("within_sla")].toBool(), false);
+        const QJsonArray health = report[QStringLiteral("health")].toArray();
+        QCOMPARE(health.size(), 2);
+        QCOMPARE(health[0].toObject()[QStringLiteral("state")].toString(), QStringLiteral("no_data"));
+        QVERIFY(health[0].toObject()[QStringLiteral("why")].toString().contains(QStringLiteral("incomming")));
+    }
+
+    // --to after now: clamped to now and said so; records a second old are
+    // open or stuck, not lost (with --to 10 minutes ahead and a 5-minute
+    // window they were declared lost).
+    void auditToInTheFutureIsClamped()
+    {
+        ingest::MockBroker broker;
+        broker.createTopic("incoming", 2);
+        broker.createTopic("processed", 2);
+        const int64_t now = nowMs();
+        const auto matched = test::makeKnownPipeline(now - 60'000, 100, 0, 0, 5);
+        const auto fresh = test::makeKnownPipeline(now - 1'000, 20, 0, 0, 6);  // never processed
+        QCOMPARE(test::produceAll(broker.bootstrapServers(), matched.incoming), std::string());
+        QCOMPARE(test::produceAll(broker.bootstrapServers(), matched.processed), std::string());
+        QCOMPARE(test::produceAll(broker.bootstrapServers(), fresh.incoming), std::string());
+        QTemporaryDir dir;
+        const int64_t requestedTo = now + 600'000;
+        const Run run = runSlatrack({QStringLiteral("audit"), QStringLiteral("-c"), writeConfig(dir, broker.bootstrapServers()), QStringLiteral("--from"),
+                                     QString::number(now - 120'000), QStringLiteral("--to"), QString::number(requestedTo), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0 || run.exitCode == 1, run.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report[QStringLiteral("lost")].toInteger(), 0);
+        QCOMPARE(report[QStringLiteral("incoming")].toInteger(), 120);
+        QCOMPARE(report[QStringLiteral("matched")].toInteger(), 100);
+        QCOMPARE(report[QStringLiteral("open")].toInteger() + report[QStringLiteral("stuck")].toInteger(), 20);
+        QCOMPARE(report[QStringLiteral("requested_to_ms")].toInteger(), qint64(requestedTo));
+        QVERIFY(report[QStringLiteral("to_ms")].toInteger() < requestedTo);
+        QVERIFY(report[QStringLiteral("to_ms")].toInteger() >= now);
+        QVERIFY2(toList(report[QStringLiteral("notes")]).join(QStringLiteral(" ")).contains(QStringLiteral("clamped to now")), run.out.constData());
+    }
+
+    // The report's skipped_out_of_range is the final count, not a sample
+    // taken up to 500 ms earlier.
+    void auditSkippedCountIsExact()
+    {
+        ingest::MockBroker broker;
+        broker.createTopic("incoming", 2);
+        broker.createTopic("processed", 2);
+        const int64_t now = nowMs();
+        const auto before = test::makeKnownPipeline(now - 200'000, 29, 0, 0, 7);  // before --from
+        const auto inside = test::makeKnownPipeline(now - 100'000, 50, 0, 0, 8);
+        const auto after = test::makeKnownPipeline(now - 20'000, 7, 0, 0, 9);     // after --to
+        for (const auto* part : {&before, &inside, &after}) {
+            QCOMPARE(test::produceAll(broker.bootstrapServers(), part->incoming), std::string());
+            QCOMPARE(test::produceAll(broker.bootstrapServers(), part->processed), std::string());
+        }
+        QTemporaryDir dir;
+        const Run run = runSlatrack({QStringLiteral("audit"), QStringLiteral("-c"), writeConfig(dir, broker.bootstrapServers()), QStringLiteral("--from"),
+                                     QString::number(now - 150'000), QStringLiteral("--to"), QString::number(now - 30'000), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report[QStringLiteral("matched")].toInteger(), 50);
+        // Both stages: (29 + 7) incoming and (29 + 7) processed, read and skipped by time.
+        QCOMPARE(report[QStringLiteral("skipped_out_of_range")].toInteger(), 2 * (29 + 7));
+    }
+
+    // An ID that is not UTF-8 must not abort --json: it is hex-encoded.
+    void auditJsonHexEncodesNonUtf8Ids()
+    {
+        ingest::MockBroker broker;
+        broker.createTopic("incoming", 1);
+        broker.createTopic("processed", 1);
+        const int64_t now = nowMs();
+        const auto matched = test::makeKnownPipeline(now - 60'000, 10, 0, 0, 10);
+        std::vector<test::ScriptedMessage> incoming = matched.incoming;
+        incoming.push_back({"incoming", std::string("\xff\xfe-bad"), "{}", now - 30'000, {}});
+        incoming.push_back({"incoming", std::string("hex:41"), "{}", now - 29'000, {}});
+        QCOMPARE(test::produceAll(broker.bootstrapServers(), incoming), std::string());
+        QCOMPARE(test::produceAll(broker.bootstrapServers(), matched.processed), std::string());
+        QTemporaryDir dir;
+        const Run run = runSlatrack({QStringLiteral("audit"), QStringLiteral("-c"),
+                                     writeConfig(dir, broker.bootstrapServers(), {}, QStringLiteral("opaque")), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 1, QByteArray(run.out + run.err).constData());
+        QJsonParseError error;
+        const QJsonObject report = QJsonDocument::fromJson(run.out, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, run.out.constData());
+        QCOMPARE(toList(report[QStringLiteral("stuck_ids")]), (QStringList{QStringLiteral("hex:fffe2d626164"), QStringLiteral("hex:6865783a3431")}));
     }
 
     void headlessBadConfigExitsTwo()

@@ -199,6 +199,40 @@ void TestConfigErrors::reportsEachKindOfError_data()
         << QByteArray("max_open_records") << QByteArray("expected a positive integer, got -1");
     QTest::newRow("max_open_records fractional") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":1.5}])")
         << QByteArray("max_open_records") << QByteArray("expected a positive integer, got 1.5");
+    // Limits of the engine (core/config/engine_limits.hpp): each used to pass
+    // here and then abort the program when the engine refused it.
+    QTest::newRow("window over 7 days") << QByteArray(R"([{"op":"add","path":"/window","value":"7d1ms"}])")
+        << QByteArray("window") << QByteArray("expected at most 7d (the longest time the engine tracks a record), got 7d1ms");
+    QTest::newRow("9 stages") << QByteArray(R"([{"op":"add","path":"/stages/1","value":{"name":"s1","topics":["t1"],"id":{"from":"key"}}},{"op":"add","path":"/stages/1","value":{"name":"s2","topics":["t2"],"id":{"from":"key"}}},{"op":"add","path":"/stages/1","value":{"name":"s3","topics":["t3"],"id":{"from":"key"}}},{"op":"add","path":"/stages/1","value":{"name":"s4","topics":["t4"],"id":{"from":"key"}}},{"op":"add","path":"/stages/1","value":{"name":"s5","topics":["t5"],"id":{"from":"key"}}},{"op":"add","path":"/stages/1","value":{"name":"s6","topics":["t6"],"id":{"from":"key"}}},{"op":"add","path":"/stages/1","value":{"name":"s7","topics":["t7"],"id":{"from":"key"}}}])")
+        << QByteArray("stages") << QByteArray("expected at most 8 stages, got 9");
+    QTest::newRow("one stage") << QByteArray(R"([{"op":"remove","path":"/stages/1"}])")
+        << QByteArray("stages") << QByteArray("expected at least 2 stages (incoming first, processed last), got 1");
+    QTest::newRow("max_open_records under 16") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":15}])")
+        << QByteArray("max_open_records") << QByteArray("expected 16 to 2147483648, got 15");
+    QTest::newRow("max_open_records over 2^31") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":2147483649}])")
+        << QByteArray("max_open_records") << QByteArray("expected 16 to 2147483648, got 2147483649");
+    QTest::newRow("max_open_records past uint64") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":1e30}])")
+        << QByteArray("max_open_records") << QByteArray("expected a positive integer, got 1e+30");
+    QTest::newRow("dedup_horizon zero") << QByteArray(R"([{"op":"add","path":"/dedup_horizon","value":"0s"}])")
+        << QByteArray("dedup_horizon") << QByteArray(R"(expected a duration greater than 0, got "0s")");
+    QTest::newRow("dedup_horizon over 7 days") << QByteArray(R"([{"op":"add","path":"/dedup_horizon","value":"8d"}])")
+        << QByteArray("dedup_horizon") << QByteArray("expected at most 7d (the longest the engine remembers finished IDs), got 8d");
+    QTest::newRow("max_clock_skew zero") << QByteArray(R"([{"op":"add","path":"/max_clock_skew","value":0}])")
+        << QByteArray("max_clock_skew") << QByteArray("expected a duration greater than 0, got 0");
+    QTest::newRow("max_clock_skew over a day") << QByteArray(R"([{"op":"add","path":"/max_clock_skew","value":"25h"}])")
+        << QByteArray("max_clock_skew") << QByteArray("expected at most 1d (composite IDs are trusted to be at most a day ahead), got 1d1h");
+    QTest::newRow("max_clock_skew not a duration") << QByteArray(R"([{"op":"add","path":"/max_clock_skew","value":"soon"}])")
+        << QByteArray("max_clock_skew") << QByteArray(R"(got "soon")");
+    QTest::newRow("blind_after too short") << QByteArray(R"([{"op":"add","path":"/blind_after","value":"100ms"}])")
+        << QByteArray("blind_after") << QByteArray("expected at least 500ms (fetch responses come every 100 ms; less would flap), got 100ms");
+    QTest::newRow("blind_after negative") << QByteArray(R"([{"op":"add","path":"/blind_after","value":-1}])")
+        << QByteArray("blind_after") << QByteArray("got -1 (negative duration)");
+    QTest::newRow("blind_after not below window") << QByteArray(R"([{"op":"add","path":"/blind_after","value":"1h"}])")
+        << QByteArray("blind_after") << QByteArray("expected less than window (1h, the default), got 1h");
+    QTest::newRow("behind_threshold zero") << QByteArray(R"([{"op":"add","path":"/behind_threshold","value":"0ms"}])")
+        << QByteArray("behind_threshold") << QByteArray(R"(expected a duration greater than 0, got "0ms")");
+    QTest::newRow("behind_threshold not below window") << QByteArray(R"([{"op":"add","path":"/behind_threshold","value":"20m"},{"op":"add","path":"/window","value":"20m"}])")
+        << QByteArray("behind_threshold") << QByteArray("expected less than window (20m), got 20m");
     QTest::newRow("max_open_records a string") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":"10"}])")
         << QByteArray("max_open_records") << QByteArray(R"(expected a positive integer, got "10")");
 }
@@ -296,6 +330,12 @@ void TestConfigErrors::reportsSyntaxErrorsWithLineAndColumn_data()
                                      << QByteArray("unexpected number literal; expected ':'");
     QTest::newRow("unterminated comment") << QByteArray("{} /* open") << 1 << 11
                                           << QByteArray("invalid comment");
+    // nlohmann throws out_of_range (not parse_error) for these; found by
+    // fuzz_config (fuzz/regressions/config/), it used to escape parseConfig.
+    QTest::newRow("number beyond a double") << QByteArray("{\n  \"window\": 1e400\n}") << 2 << 13
+                                            << QByteArray("invalid JSON: a number too large to represent");
+    QTest::newRow("huge mantissa and exponent") << QByteArray("[\n 33333333333333333333333333333e33333:3]") << 2 << 2
+                                                << QByteArray("a number too large to represent");
 }
 
 void TestConfigErrors::reportsSyntaxErrorsWithLineAndColumn()

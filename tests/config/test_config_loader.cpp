@@ -80,7 +80,10 @@ void TestConfigLoader::parsesAFullConfig()
       "sla": 90,
       "grace": "1.5s",
       "max_open_records": 5000,
-      "dedup_horizon": "1d"
+      "dedup_horizon": "1d",
+      "max_clock_skew": "2m",
+      "blind_after": 10,
+      "behind_threshold": "1m30s"
     })");
     QVERIFY2(result.ok(), allErrors(result).c_str());
     QVERIFY(result.errors.empty());
@@ -116,6 +119,9 @@ void TestConfigLoader::parsesAFullConfig()
     QCOMPARE(config.grace, Milliseconds(1500ms));
     QCOMPARE(config.maxOpenRecords, uint64_t(5000));
     QCOMPARE(config.dedupHorizon, Milliseconds(24h));
+    QCOMPARE(config.maxClockSkew, Milliseconds(2min));
+    QCOMPARE(config.blindAfter, Milliseconds(10s));
+    QCOMPARE(config.behindThreshold, Milliseconds(90s));
 }
 
 void TestConfigLoader::appliesDefaults()
@@ -140,6 +146,9 @@ void TestConfigLoader::appliesDefaults()
     QCOMPARE(config.grace, Milliseconds(30s));
     QCOMPARE(config.maxOpenRecords, uint64_t(1'000'000));
     QCOMPARE(config.dedupHorizon, Milliseconds(1h));
+    QCOMPARE(config.maxClockSkew, Milliseconds(5min));
+    QCOMPARE(config.blindAfter, Milliseconds(5s));
+    QCOMPARE(config.behindThreshold, Milliseconds(30s));
 
     // dedup_horizon follows a configured window.
     const LoadResult shorter = parse(patched(R"([{"op":"add","path":"/window","value":"10m"}])"));
@@ -280,7 +289,8 @@ void TestConfigLoader::describeForLogRoundTrips()
         {"name": "c", "topics": ["t4"], "id": {"from": "json", "pointer": "/x"},
          "time": {"from": "json", "pointer": "/t", "format": "epoch_us"}}
       ],
-      "window": "1h30m", "sla": 2.5, "grace": "750ms", "max_open_records": 7, "dedup_horizon": "3h"
+      "window": "1h30m", "sla": 2.5, "grace": "750ms", "max_open_records": 70, "dedup_horizon": "3h",
+      "max_clock_skew": "90s", "blind_after": "1500ms", "behind_threshold": "2m"
     })");
     QVERIFY2(original.ok(), allErrors(original).c_str());
     const std::string description = describeForLog(*original.config);

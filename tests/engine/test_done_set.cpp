@@ -51,14 +51,29 @@ private slots:
         QVERIFY(lost);
         QCOMPARE(lost->kind, DoneSet::Kind::Lost);
         QCOMPARE(lost->timeMs, now - 500);  // t0 recovered exactly
-        done.advance(now + kHorizonMs);
-        QVERIFY(done.find(matchedKey, composite));  // exactly one horizon: still remembered
-        done.advance(now + kHorizonMs + 1001);
+        done.advance(now + kHorizonMs + 1000);
+        QVERIFY(done.find(matchedKey, composite));  // one horizon + the 1 s margin: still remembered
+        QVERIFY(now + 999 < done.staleBeforeMs() + 1000);  // its events are not yet stale either
+        done.advance(now + kHorizonMs + 2001);
+        QVERIFY(now + 999 < done.staleBeforeMs());  // forgotten only once its events read stale
         QVERIFY(!done.peek(matchedKey, composite));
         QVERIFY(!done.find(matchedKey, composite));
         // Expired and erased on find: the key may be done again.
-        done.insertAbsent(matchedKey, composite, DoneSet::Kind::Orphan, 0, now + 20'000, now + 20'000);
-        QCOMPARE(done.find(matchedKey, composite)->kind, DoneSet::Kind::Orphan);
+        done.insertAbsent(matchedKey, composite, DoneSet::Kind::Orphan, 0, now + 20'123, now + 20'123, 2);
+        const auto orphan = done.find(matchedKey, composite);
+        QCOMPARE(orphan->kind, DoneSet::Kind::Orphan);
+        QCOMPARE(orphan->timeMs, now + 20'123);  // last seen, to the ms
+        QCOMPARE(orphan->stage, 2);
+        // An early record lost to the cap keeps its last stage and time, so
+        // that its incoming, if it comes, can be matched late.
+        done.put(matchedKey, composite, DoneSet::Kind::LostEarly, 0, now + 20'456, now + 30'000, 1);
+        const auto lostEarly = done.find(matchedKey, composite);
+        QCOMPARE(lostEarly->kind, DoneSet::Kind::LostEarly);
+        QCOMPARE(lostEarly->timeMs, now + 20'456);
+        QCOMPARE(lostEarly->stage, 1);
+        done.put(matchedKey, composite, DoneSet::Kind::MatchedPartial, 77, now + 21'000, now + 21'000);
+        QCOMPARE(done.find(matchedKey, composite)->kind, DoneSet::Kind::MatchedPartial);
+        QCOMPARE(done.find(matchedKey, composite)->latencyMs, 77);
         // The other kind of ID with the same key is another record.
         QVERIFY(!done.find(matchedKey, !composite));
     }
@@ -122,7 +137,7 @@ private slots:
         QCOMPARE(done.size(), size_t{1});
         QVERIFY(done.purges() >= 1);
         QVERIFY2(done.bytesUsed() < 16 * 1024, QByteArray::number(qulonglong(done.bytesUsed())).constData());
-        done.advance(created + 20'000);
+        done.advance(created + 21'000);  // its second + horizon + the 1 s margin
         QVERIFY(!done.find(straggler, true));
         QCOMPARE(done.partitionCount(), size_t{0});
     }
@@ -178,7 +193,7 @@ private slots:
         std::map<std::pair<uint64_t, bool>, Entry> reference;
         std::vector<std::pair<uint64_t, bool>> used;
         int64_t now = kStartMs;
-        const auto expired = [&](const Entry& entry) { return entry.seconds * 1000 < now - kHorizonMs; };
+        const auto expired = [&](const Entry& entry) { return entry.seconds * 1000 < now - kHorizonMs - 1000; };
         for (int step = 0; step < 300'000; ++step) {
             now += static_cast<int64_t>(rng() % 7);
             done.advance(now);
@@ -219,7 +234,7 @@ private slots:
                 }
                 continue;
             }
-            const auto kind = static_cast<DoneSet::Kind>(1 + rng() % 3);
+            const auto kind = static_cast<DoneSet::Kind>(rng() % 5);
             done.insertAbsent(key, composite, kind, 0, now, now);
             const int64_t seconds = kind == DoneSet::Kind::Lost ? now / 1000 + 1 : now / 1000;
             reference[id] = {seconds, kind};

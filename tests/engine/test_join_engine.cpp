@@ -40,7 +40,7 @@ Event ev(uint64_t id, int stage, int64_t timeMs, uint16_t partition = 0, int64_t
 
 void feed(JoinEngine& engine, std::initializer_list<Event> events)
 {
-    engine.ingest(std::span<const Event>(events.begin(), events.size()));
+    engine.ingest(std::span<const Event>(events.begin(), events.size()), kMaxEventTimeMs);
 }
 
 const StageCounters& total(const JoinEngine& engine, int stage)
@@ -293,12 +293,26 @@ private slots:
         feed(engine, {ev(7, 0, 0), ev(7, 2, 300)});
         QCOMPARE(total(engine, 2).matched, 1u);
         QCOMPARE(engine.totalHops()[2].count(), 0u);  // 0 -> 2 is not a hop
+        // 8 completed before its stage 1 was read: a late hop, not a
+        // duplicate, and both hops around it are recorded.
         feed(engine, {ev(8, 0, 0), ev(8, 2, 300, 0), ev(8, 1, 200)});
-        QCOMPARE(total(engine, 1).duplicates, 1u);  // 8 completed: stage 1 after completion
+        QCOMPARE(total(engine, 1).duplicates, 0u);
+        QCOMPARE(total(engine, 1).lateHop, 1u);
+        QCOMPARE(engine.totalHops()[1].count(), 1u);
+        QCOMPARE(engine.totalHops()[1].max(), 200);
+        QCOMPARE(engine.totalHops()[2].count(), 1u);
+        QCOMPARE(engine.totalHops()[2].max(), 100);
         feed(engine, {ev(9, 1, 200), ev(9, 2, 300), ev(9, 1, 200)});
-        QCOMPARE(total(engine, 1).duplicates, 2u);
+        QCOMPARE(total(engine, 1).duplicates, 1u);  // 9's stage 1 twice
         feed(engine, {ev(10, 2, 300), ev(10, 1, 200)});
         QCOMPARE(total(engine, 1).outOfOrder, 1u);
+        QCOMPARE(engine.totalHops()[2].count(), 3u);  // 8, 9 (in order), 10 (out of order)
+        // 10's t0 is now its lowest stage's time: the hop into stage 1 is
+        // known once its incoming comes.
+        feed(engine, {ev(10, 0, 50)});
+        QCOMPARE(engine.totalHops()[1].count(), 2u);
+        QCOMPARE(engine.totalHops()[1].min(), 150);
+        QCOMPARE(engine.lookup(RecordId::composite(10)).state, RecordState::Matched);
     }
 
     void opaqueIdsKeepTheirText()

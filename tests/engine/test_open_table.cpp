@@ -90,6 +90,21 @@ private slots:
         QCOMPARE(OpenTable::recordAt(table.find(ahead, true)).t0(), kStartMs);
     }
 
+    void anIdADayAheadDoesNotTurnOffPresizing()
+    {
+        // One ID from a clock 20 h ahead (still "plausible") gets a table of
+        // its own; it must not become the "newest" second, or no later
+        // second would be presized from the one before it.
+        OpenTable table(kMaxAgeSeconds);
+        insert(table, compositeAt(kStartMs + 20 * 3600 * 1000LL, 1), true, kStartMs, kStartMs);
+        for (uint32_t record = 0; record < 5000; ++record)
+            insert(table, compositeAt(kStartMs, 10 + record), true, kStartMs, kStartMs);
+        const size_t before = table.bytesUsed();
+        insert(table, compositeAt(kStartMs + 1000, 7), true, kStartMs + 1000, kStartMs + 1000);
+        // Presized for ~5000 records at 0.6 load, 32 bytes a slot.
+        QVERIFY2(table.bytesUsed() - before > 5000 * 32, QByteArray::number(qulonglong(table.bytesUsed() - before)).constData());
+    }
+
     void aMostlyDrainedPastSecondIsShrunk()
     {
         OpenTable table(kMaxAgeSeconds);

@@ -134,6 +134,7 @@ private slots:
     void brokerDownFailsThenUpResumes();
     void rttDelaysButDelivers();
     void rejectsBadArguments();
+    void cannotAddPartitionsToATopic();
 };
 
 void TestMockBroker::startsWithLoopbackAddress()
@@ -281,6 +282,29 @@ void TestMockBroker::rejectsBadArguments()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, broker.setRtt(1, -1));
     broker.createTopic("t", 1);
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, broker.createTopic("t", 1));
+}
+
+
+// Evidence for test_kafka_faults: librdkafka 2.0.2's mock cluster cannot add
+// partitions to an existing topic. Creating it again with more partitions
+// is refused (TOPIC_ALREADY_EXISTS) and the count stays; the mock has no
+// CreatePartitions handler either (rdkafka_mock_handlers.c). Partition
+// discovery is therefore tested with a topic that appears while running.
+void TestMockBroker::cannotAddPartitionsToATopic()
+{
+    MockBroker broker;
+    broker.createTopic("grows", 2);
+    bool refused = false;
+    try {
+        broker.createTopic("grows", 6);
+    } catch (const std::runtime_error& error) {
+        refused = std::string(error.what()).find("already exists") != std::string::npos ||
+                  std::string(error.what()).find("ALREADY_EXISTS") != std::string::npos;
+        QVERIFY2(refused, error.what());
+    }
+    QVERIFY(refused);
+    std::string error;
+    QCOMPARE(slatrack::test::partitionCount(broker.bootstrapServers(), "grows", error), 2);
 }
 
 QTEST_APPLESS_MAIN(TestMockBroker)

@@ -50,12 +50,12 @@ FedPipeline::FedPipeline(const engine::EngineConfig& config, std::vector<std::st
 
 void FedPipeline::feed(std::initializer_list<Event> events)
 {
-    m_engine.ingest(std::span<const Event>(events.begin(), events.size()));
+    m_engine.ingest(std::span<const Event>(events.begin(), events.size()), engine::kMaxEventTimeMs);  // fixture times are not wall-clock
 }
 
 void FedPipeline::feed(const std::vector<Event>& events)
 {
-    m_engine.ingest(std::span<const Event>(events.data(), events.size()));
+    m_engine.ingest(std::span<const Event>(events.data(), events.size()), engine::kMaxEventTimeMs);
 }
 
 monitor::SnapshotPtr FedPipeline::snapshot(int64_t nowMs, monitor::Phase phase)
