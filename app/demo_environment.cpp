@@ -43,6 +43,8 @@ DemoEnvironment::DemoEnvironment(const DemoSettings& settings)
     simulation.latency = ingest::LatencyModel::logNormal(settings.latencyMedianMs, settings.latencyP99Ms);
     simulation.stallEverySeconds = settings.stallEverySeconds;
     simulation.stallForSeconds = settings.stallForSeconds;
+    simulation.lingerMs = settings.lingerMs;
+    simulation.fetchWaitMaxMs = settings.fetchWaitMaxMs;
     m_simulator = std::make_unique<ingest::Simulator>(simulation);
     m_simulator->start();
 }

@@ -1,5 +1,6 @@
 #include "gui_controller.hpp"
 
+#include "starter_config.hpp"
 #include "thread_priority.hpp"
 
 #include "core/config/config_loader.hpp"
@@ -14,6 +15,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QScreen>
+#include <QSettings>
 #include <QPointer>
 #include <QThreadPool>
 #include <QTimer>
@@ -162,26 +164,39 @@ void GuiController::openConfig()
         loadConfig(path);
 }
 
-void GuiController::createConfig()
+void GuiController::createConfig(const QString& brokers)
 {
     const QString target = m_options.defaultConfigPath;
-    offUiThread(this, [target] {
+    const std::string text = starterConfigText(brokers.toStdString());
+    offUiThread(this, [target, text] {
         QDir().mkpath(QFileInfo(target).absolutePath());
         if (QFileInfo::exists(target))
             return QStringLiteral("exists");
-        return QFile::copy(QStringLiteral(":/config/example.json"), target) &&
-                       QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-                   ? QString()
-                   : QStringLiteral("could not write %1").arg(target);
+        QFile file(target);
+        // Owner only: the operator may add credentials to it later.
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)
+            || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+            || file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()))
+            return QStringLiteral("could not write %1: %2").arg(target, file.errorString());
+        return QString();
     }, [this, target](QString problem) {
         if (!problem.isEmpty() && problem != QStringLiteral("exists")) {
             showError(QStringLiteral("Could not create a config"), problem);
             return;
         }
-        QMessageBox::information(m_firstRun.get(), QStringLiteral("Config created"),
-                                 QStringLiteral("%1 %2.\n\nEdit the brokers, topics and SLA in it (every field is explained in "
-                                                "the file), then start slatrack again or use \"Open config…\".")
-                                     .arg(problem.isEmpty() ? QStringLiteral("An example config was written to") : QStringLiteral("A config already exists at"), target));
+        if (problem.isEmpty()) {
+            // It runs as written: start monitoring right away; the operator
+            // edits topics and SLA once they see it connect.
+            QMessageBox::information(m_firstRun.get(), QStringLiteral("Config created"),
+                                     QStringLiteral("A config for your brokers was written to %1.\n\nslatrack starts monitoring "
+                                                    "the topics \"incoming\" and \"processed\" now; edit the topics and SLA in "
+                                                    "that file and start slatrack again.").arg(target));
+            loadConfig(target);
+            return;
+        }
+        QMessageBox::information(m_firstRun.get(), QStringLiteral("Config exists"),
+                                 QStringLiteral("A config already exists at %1; it was left as it is. Use \"Open config\u2026\" "
+                                                "or start slatrack again to use it.").arg(target));
     });
 }
 
@@ -194,6 +209,10 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
         // Fill a war-room-sized screen; leave a margin on bigger desktops.
         const QSize available = m_window->screen()->availableGeometry().size();
         m_window->resize(available.width() <= 1920 ? available : QSize(1600, 950));
+        // Restores the theme, the war room's screen and the last geometry.
+        m_window->useSettings(m_options.settingsPath.isEmpty()
+                                  ? std::make_unique<QSettings>(QSettings::UserScope, QStringLiteral("slatrack"), QStringLiteral("dashboard"))
+                                  : std::make_unique<QSettings>(m_options.settingsPath, QSettings::IniFormat));
         m_window->setWarRoom(m_options.warRoom);
     }
     m_window->show();

@@ -26,6 +26,9 @@ struct GuiOptions {
     bool warRoom = false;
     QString configPath;         // empty: the default path, if it exists
     QString defaultConfigPath;  // ~/.config/slatrack/pipeline.json
+    // Where the dashboard remembers theme, war-room screen and geometry (INI);
+    // empty: the user's QSettings for "slatrack"/"dashboard".
+    QString settingsPath;
     DemoSettings demoSettings;
 };
 
@@ -49,7 +52,7 @@ public:
 private:
     void startDemo();
     void openConfig();
-    void createConfig();
+    void createConfig(const QString& brokers);
     void loadConfig(const QString& path);
     void startMonitor(const config::PipelineConfig& config);
     void showFirstRun(const QString& missingConfigPath);

@@ -1,8 +1,7 @@
 #include "dashboard_window.hpp"
 
-#include "war_room_alert.hpp"
-
 #include "dashboard_controls.hpp"
+#include "dashboard_settings.hpp"
 #include "header_bar.hpp"
 #include "kpi_panel.hpp"
 #include "lag_chart.hpp"
@@ -12,8 +11,10 @@
 #include "snapshot_receiver.hpp"
 #include "stuck_records_panel.hpp"
 #include "throughput_chart.hpp"
+#include "verdict_banner.hpp"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QEvent>
 #include <QGridLayout>
 #include <QGuiApplication>
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QResizeEvent>
 #include <QScreen>
+#include <QSettings>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -71,8 +73,8 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     m_replay->hide();
     layout->addWidget(m_replay);
 
-    m_warRoomAlert = new WarRoomAlert(central);
-    layout->addWidget(m_warRoomAlert);
+    m_verdict = new VerdictBanner(central);
+    layout->addWidget(m_verdict);
 
     m_kpis = new KpiPanel(central);
     m_kpis->setObjectName(u"kpiPanel"_s);
@@ -103,6 +105,10 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     grid->addWidget(m_openStuck, 0, 1);
     grid->addWidget(m_throughput, 1, 0);
     grid->addWidget(m_lag, 1, 1);
+    // Equal columns: the plots are aligned by margins, which only works
+    // when the charts above each other have the same width.
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
     chartsLayout->addLayout(grid, 1);
     m_stuck = new StuckRecordsPanel(m_splitter);
     m_stuck->setObjectName(u"stuckPanel"_s);
@@ -123,6 +129,17 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     m_leaveWarRoomAction->setEnabled(false);
     addAction(m_leaveWarRoomAction);
     connect(m_leaveWarRoomAction, &QAction::triggered, this, [this] { setWarRoom(false); });
+
+    // One crosshair time for every chart, and every plot starting at the
+    // same x, so a moment lines up across the dashboard.
+    const std::initializer_list<TimeChart*> charts{m_latency, m_openStuck, m_throughput, m_lag};
+    for (TimeChart* chart : charts) {
+        connect(chart, &TimeChart::crosshairMoved, this, [this](qint64 atMs) {
+            for (TimeChart* each : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag})
+                each->showCrosshairAt(atMs);
+        });
+        connect(chart, &TimeChart::naturalPlotLeftChanged, this, &DashboardWindow::alignPlots);
+    }
 
     connect(m_receiver, &SnapshotReceiver::snapshotReady, this, &DashboardWindow::showSnapshot);
     connect(m_controls, &DashboardControls::timeRangeRequested, this, &DashboardWindow::setTimeRange);
@@ -160,7 +177,7 @@ void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
     m_replay->setVisible(!m_warRoom && data.phase == monitor::Phase::Replaying);
     if (data.phase == monitor::Phase::Replaying)
         m_replay->showSnapshot(data);
-    m_warRoomAlert->setVisible(m_warRoomAlert->showSnapshot(data) && m_warRoom);
+    m_verdict->showSnapshot(snapshot, m_paused);
     m_kpis->showSnapshot(data);
     m_latency->showSnapshot(data);
     m_openStuck->showSnapshot(data);
@@ -179,6 +196,8 @@ void DashboardWindow::setPaused(bool paused)
     m_header->setPaused(paused);
     if (!paused && m_heldWhilePaused)
         render(std::exchange(m_heldWhilePaused, nullptr));
+    else
+        m_verdict->showSnapshot(m_shown, paused);
     emit pausedChanged(paused);
 }
 
@@ -193,14 +212,28 @@ void DashboardWindow::setTimeRange(TimeRange range)
     updateHistoryNote();
 }
 
+void DashboardWindow::alignPlots()
+{
+    qreal left = 0;
+    qreal rightInset = 0;
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag}) {
+        left = std::max(left, chart->naturalPlotLeft());
+        rightInset = std::max(rightInset, chart->naturalPlotRightInset());
+    }
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag}) {
+        chart->setPlotLeft(left);
+        chart->setPlotRightInset(rightInset);
+    }
+}
+
 bool DashboardWindow::showsHistoryNote() const
 {
     return !m_historyNote->isHidden();
 }
 
-QString DashboardWindow::warRoomAlertText() const
+const Verdict& DashboardWindow::verdict() const
 {
-    return m_warRoomAlert->isHidden() ? QString() : m_warRoomAlert->text();
+    return m_verdict->verdict();
 }
 
 QString DashboardWindow::historyNoteText() const
@@ -226,6 +259,38 @@ void DashboardWindow::setThemeMode(ThemeMode mode)
     m_themeMode = mode;
     m_controls->setThemeMode(mode);
     applyTheme();
+    saveSettings();
+}
+
+void DashboardWindow::useSettings(std::unique_ptr<QSettings> settings)
+{
+    m_settings = std::move(settings);
+    if (!m_settings)
+        return;
+    const DashboardSettings saved = DashboardSettings::load(*m_settings);
+    m_warRoomScreen = saved.warRoomScreen;
+    if (!saved.geometry.isEmpty() && !m_warRoom)
+        restoreGeometry(saved.geometry);
+    setThemeMode(saved.theme);
+}
+
+void DashboardWindow::saveSettings()
+{
+    if (!m_settings)
+        return;
+    DashboardSettings current;
+    current.theme = m_themeMode;
+    current.warRoomScreen = m_warRoomScreen;
+    // Full screen is the war room's, not the desk's size: keep the desk's.
+    current.geometry = m_warRoom ? m_deskGeometry : saveGeometry();
+    current.save(*m_settings);
+    m_settings->sync();
+}
+
+void DashboardWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
 }
 
 void DashboardWindow::toggleWarRoom()
@@ -237,13 +302,21 @@ void DashboardWindow::setWarRoom(bool warRoom)
 {
     if (warRoom == m_warRoom)
         return;
+    if (warRoom) {
+        m_deskGeometry = saveGeometry();
+        // Open on the screen it last ran on, if that screen is attached.
+        for (QScreen* candidate : QGuiApplication::screens()) {
+            if (!m_warRoomScreen.isEmpty() && candidate->name() == m_warRoomScreen && candidate != screen())
+                setGeometry(candidate->availableGeometry());
+        }
+    }
     m_warRoom = warRoom;
     // Only the full-screen bit changes, so leaving restores a maximized
     // window as maximized. setWindowState does not show a hidden window:
     // the app may call this before show().
     setWindowState(warRoom ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
     m_headerRow->setVisible(!warRoom);
-    m_warRoomAlert->setVisible(warRoom && m_shown && !WarRoomAlert::problem(*m_shown).isEmpty());
+    m_verdict->setWarRoom(warRoom);
     m_stuck->setVisible(!warRoom);
     m_replay->setVisible(!warRoom && m_shown && m_shown->phase == monitor::Phase::Replaying);
     m_kpis->setWarRoom(warRoom);
@@ -252,6 +325,9 @@ void DashboardWindow::setWarRoom(bool warRoom)
     centralWidget()->layout()->setContentsMargins(margin, margin, margin, margin);
     updateHistoryNote();
     applyTheme();
+    if (warRoom && screen())
+        m_warRoomScreen = screen()->name();
+    saveSettings();
     emit warRoomChanged(warRoom);
 }
 
@@ -272,6 +348,7 @@ void DashboardWindow::applyTheme()
     m_theme = m_warRoom ? Theme::warRoom(warRoomScale()) : themeFor(m_themeMode, m_systemDark);
     setPalette(m_theme.palette());
     m_header->applyTheme(m_theme);
+    m_verdict->applyTheme(m_theme);
     m_controls->applyTheme(m_theme);
     m_replay->applyTheme(m_theme);
     m_kpis->applyTheme(m_theme);

@@ -2,13 +2,17 @@
 
 #include "theme.hpp"
 #include "time_range.hpp"
+#include "verdict.hpp"
 
 #include "core/monitor/monitor_snapshot.hpp"
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QLabel;
+class QSettings;
 class QSplitter;
 
 namespace slatrack::ui {
@@ -23,7 +27,7 @@ class ReplayProgress;
 class SnapshotReceiver;
 class StuckRecordsPanel;
 class ThroughputChart;
-class WarRoomAlert;
+class VerdictBanner;
 
 // The live dashboard: header, KPI tiles, four charts, the stuck-now panel
 // and the replay progress bar. It renders published snapshots only; it
@@ -55,8 +59,9 @@ public:
     // Whether the "longer history needs the store" note is showing.
     bool showsHistoryNote() const;
     QString historyNoteText() const;
-    // War room only: the banner saying the numbers cannot be trusted (empty when hidden).
-    QString warRoomAlertText() const;
+    // The overall verdict on screen (both modes) and its banner.
+    const Verdict& verdict() const;
+    VerdictBanner* verdictBanner() const { return m_verdict; }
 
 public slots:
     void showSnapshot(slatrack::monitor::SnapshotPtr snapshot);
@@ -69,18 +74,29 @@ public slots:
     void setTimeRange(slatrack::ui::TimeRange range);
     void setThemeMode(slatrack::ui::ThemeMode mode);
 
+public:
+    // Remember the theme, the war room's screen and the desk geometry in
+    // `settings` (saved on every change and on close), after restoring what
+    // it holds. The app passes the user's settings; tests a temporary file.
+    void useSettings(std::unique_ptr<QSettings> settings);
+    void saveSettings();
+    // The screen the war room opens on (QScreen::name(); empty: current).
+    QString warRoomScreen() const { return m_warRoomScreen; }
+
 signals:
     void warRoomChanged(bool warRoom);
     void pausedChanged(bool paused);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
     void render(const monitor::SnapshotPtr& snapshot);
     void applyTheme();
     void updateHistoryNote();
+    void alignPlots();
     double warRoomScale() const;
 
     SnapshotReceiver* m_receiver;
@@ -90,7 +106,7 @@ private:
     ReplayProgress* m_replay;
     KpiPanel* m_kpis;
     QLabel* m_historyNote;
-    WarRoomAlert* m_warRoomAlert;
+    VerdictBanner* m_verdict;
     LatencyChart* m_latency;
     OpenStuckChart* m_openStuck;
     ThroughputChart* m_throughput;
@@ -100,6 +116,9 @@ private:
     QAction* m_warRoomAction;
     QAction* m_leaveWarRoomAction;
 
+    std::unique_ptr<QSettings> m_settings;
+    QString m_warRoomScreen;
+    QByteArray m_deskGeometry;  // captured when entering the war room
     monitor::SnapshotPtr m_shown;
     monitor::SnapshotPtr m_heldWhilePaused;
     Theme m_theme;

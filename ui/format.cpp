@@ -35,41 +35,99 @@ QString groupedCount(uint64_t count)
     return QLocale().toString(static_cast<qulonglong>(count));
 }
 
-ValueText countText(uint64_t count, const QString& unit)
+CountUnit countUnitFor(uint64_t largest)
 {
     // Up to a million the exact count fits a tile and an operator can
     // compare it with other tools; above it the last digits only flicker.
-    if (count < 1'000'000)
-        return {groupedCount(count), unit};
-    if (count < 1'000'000'000)
-        return {threeDigits(static_cast<double>(count) / 1e6), u"M "_s + unit};
-    return {threeDigits(static_cast<double>(count) / 1e9), u"G "_s + unit};
+    if (largest < 1'000'000)
+        return CountUnit::One;
+    return largest < 1'000'000'000 ? CountUnit::Mega : CountUnit::Giga;
+}
+
+ValueText countTextIn(uint64_t count, CountUnit unit, const QString& unitName)
+{
+    switch (unit) {
+    case CountUnit::One: return {groupedCount(count), unitName};
+    case CountUnit::Mega: return {threeDigits(static_cast<double>(count) / 1e6), u"M "_s + unitName};
+    case CountUnit::Giga: return {threeDigits(static_cast<double>(count) / 1e9), u"G "_s + unitName};
+    }
+    return {};
+}
+
+ValueText countText(uint64_t count, const QString& unit)
+{
+    return countTextIn(count, countUnitFor(count), unit);
+}
+
+namespace {
+double saneRate(double perSecond)
+{
+    return perSecond < 0 || !std::isfinite(perSecond) ? 0 : perSecond;
+}
+} // namespace
+
+RateUnit rateUnitFor(double largestPerSecond)
+{
+    const double rate = saneRate(largestPerSecond);
+    if (rate < 10'000)
+        return RateUnit::PerS;
+    return rate < 10'000'000 ? RateUnit::KPerS : RateUnit::MPerS;
+}
+
+ValueText rateTextIn(double perSecond, RateUnit unit)
+{
+    const QLocale locale;
+    perSecond = saneRate(perSecond);
+    switch (unit) {
+    case RateUnit::PerS:
+        if (perSecond < 10)
+            return {locale.toString(perSecond, 'f', perSecond == std::floor(perSecond) ? 0 : 1), u"rec/s"_s};
+        return {locale.toString(std::round(perSecond), 'f', 0), u"rec/s"_s};
+    case RateUnit::KPerS: return {threeDigits(perSecond / 1e3), u"k rec/s"_s};
+    case RateUnit::MPerS: return {threeDigits(perSecond / 1e6), u"M rec/s"_s};
+    }
+    return {};
 }
 
 ValueText rateText(double perSecond)
 {
-    const QLocale locale;
-    if (perSecond < 0 || !std::isfinite(perSecond))
-        perSecond = 0;
-    if (perSecond < 10)
-        return {locale.toString(perSecond, 'f', perSecond == std::floor(perSecond) ? 0 : 1), u"rec/s"_s};
-    if (perSecond < 10'000)
-        return {locale.toString(std::round(perSecond), 'f', 0), u"rec/s"_s};
-    if (perSecond < 10'000'000)
-        return {threeDigits(perSecond / 1e3), u"k rec/s"_s};
-    return {threeDigits(perSecond / 1e6), u"M rec/s"_s};
+    return rateTextIn(perSecond, rateUnitFor(perSecond));
+}
+
+LatencyUnit latencyUnitFor(int64_t largestMs)
+{
+    if (largestMs < 1000)
+        return LatencyUnit::Ms;
+    if (largestMs < 60'000)
+        return LatencyUnit::S;
+    return largestMs < 3'600'000 ? LatencyUnit::Min : LatencyUnit::H;
+}
+
+ValueText latencyTextIn(int64_t ms, LatencyUnit unit)
+{
+    ms = std::max<int64_t>(ms, 0);
+    const double seconds = static_cast<double>(ms) / 1000.0;
+    switch (unit) {
+    case LatencyUnit::Ms: return {QLocale().toString(static_cast<qlonglong>(ms)), u"ms"_s};
+    case LatencyUnit::S: return {threeDigits(seconds), u"s"_s};
+    case LatencyUnit::Min: return {threeDigits(seconds / 60), u"min"_s};
+    case LatencyUnit::H: return {threeDigits(seconds / 3600), u"h"_s};
+    }
+    return {};
 }
 
 ValueText latencyText(int64_t ms)
 {
-    if (ms < 1000)
-        return {QLocale().toString(static_cast<qlonglong>(std::max<int64_t>(ms, 0))), u"ms"_s};
-    const double seconds = static_cast<double>(ms) / 1000.0;
-    if (seconds < 60)
-        return {threeDigits(seconds), u"s"_s};
-    if (seconds < 3600)
-        return {threeDigits(seconds / 60), u"min"_s};
-    return {threeDigits(seconds / 3600), u"h"_s};
+    return latencyTextIn(ms, latencyUnitFor(ms));
+}
+
+QString compactCount(uint64_t count)
+{
+    if (count < 1000)
+        return QString::number(count);
+    if (count < 1'000'000)
+        return QLocale().toString(static_cast<double>(count) / 1e3, 'f', count < 10'000 ? 1 : 0) + u'k';
+    return QLocale().toString(static_cast<double>(count) / 1e6, 'f', count < 10'000'000 ? 1 : 0) + u'M';
 }
 
 QString durationText(int64_t ms)

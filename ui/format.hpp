@@ -21,6 +21,21 @@ ValueText countText(uint64_t count, const QString& unit);
 ValueText rateText(double perSecond);  // unit: rec/s, k rec/s, M rec/s
 ValueText latencyText(int64_t ms);     // unit: ms, s, min, h
 
+// Tiles side by side share one unit, chosen from the largest of them, so an
+// operator compares digits, never "850 ms" with "1.2 s" or "2.5 min".
+enum class LatencyUnit { Ms, S, Min, H };
+LatencyUnit latencyUnitFor(int64_t largestMs);
+ValueText latencyTextIn(int64_t ms, LatencyUnit unit);
+enum class RateUnit { PerS, KPerS, MPerS };
+RateUnit rateUnitFor(double largestPerSecond);
+ValueText rateTextIn(double perSecond, RateUnit unit);
+enum class CountUnit { One, Mega, Giga };
+CountUnit countUnitFor(uint64_t largest);
+ValueText countTextIn(uint64_t count, CountUnit unit, const QString& unitName);
+
+// Short count for running text: "950", "98k", "1.2M".
+QString compactCount(uint64_t count);
+
 // "850 ms", "12.3 s", "5 min 02 s", "10 min", "2 h 05 min", "3 d 04 h".
 QString durationText(int64_t ms);
 // Digit-grouped integer, e.g. "12,345".

@@ -1,9 +1,13 @@
 #include "header_bar.hpp"
 
+#include "elided_label.hpp"
 #include "format.hpp"
 
 #include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QLabel>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -11,26 +15,29 @@ namespace slatrack::ui {
 
 namespace {
 
-QLabel* makeLabel(QWidget* parent)
+int toneRank(Tone tone)
 {
-    auto* label = new QLabel(parent);
-    label->setTextFormat(Qt::PlainText);
-    return label;
+    switch (tone) {
+    case Tone::Good: return 0;
+    case Tone::Neutral: return 1;
+    case Tone::Warn: return 2;
+    case Tone::Bad: return 3;
+    }
+    return 1;
 }
 
 } // namespace
 
 HeaderBar::HeaderBar(QWidget* parent)
     : QWidget(parent)
-    , m_pipeline(makeLabel(this))
-    , m_phase(makeLabel(this))
-    , m_connection(makeLabel(this))
-    , m_freshness(new QLabel(this))
-    , m_lag(makeLabel(this))
-    , m_asOf(makeLabel(this))
+    , m_pipeline(new ElidedLabel(this))
+    , m_phase(new QLabel(this))
+    , m_connection(new ElidedLabel(this))
+    , m_freshness(new ElidedLabel(this))
+    , m_lag(new ElidedLabel(this))
+    , m_asOf(new ElidedLabel(this))
 {
-    m_freshness->setTextFormat(Qt::RichText);
-    m_connection->setTextFormat(Qt::RichText);
+    m_phase->setTextFormat(Qt::PlainText);
     m_phase->setAlignment(Qt::AlignCenter);
     m_phase->setAutoFillBackground(true);
     m_pipeline->setObjectName(u"header.pipeline"_s);
@@ -40,90 +47,98 @@ HeaderBar::HeaderBar(QWidget* parent)
     m_lag->setObjectName(u"header.lag"_s);
     m_asOf->setObjectName(u"header.asOf"_s);
 
-    auto* layout = new QHBoxLayout(this);
+    // Two lines: name, state and connection; then what was read (data age
+    // per stage, slatrack's own position, time of the data). In one line
+    // at 1366 px beside the controls each was cut to a few letters.
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(18);
-    layout->addWidget(m_pipeline);
-    layout->addWidget(m_phase);
-    layout->addWidget(m_connection);
-    layout->addWidget(m_freshness);
-    layout->addWidget(m_lag);
-    layout->addStretch(1);
-    layout->addWidget(m_asOf);
+    layout->setSpacing(2);
+    auto* top = new QHBoxLayout;
+    top->setSpacing(18);
+    top->addWidget(m_pipeline);
+    top->addWidget(m_phase);
+    top->addWidget(m_connection, 1);
+    auto* bottom = new QHBoxLayout;
+    bottom->setSpacing(18);
+    // Stretch by how long each text tends to be; all of them may shrink.
+    bottom->addWidget(m_freshness, 3);
+    bottom->addWidget(m_lag, 2);
+    bottom->addWidget(m_asOf, 1);
+    layout->addLayout(top);
+    layout->addLayout(bottom);
 
     m_pipeline->setText(u"slatrack"_s);
-    m_phase->setText(u" STARTING "_s);
-    m_connectionPlain = u"waiting for the monitor"_s;
-    m_connection->setText(m_connectionPlain);
-}
-
-QString HeaderBar::coloured(const QString& text, Tone tone) const
-{
-    const QColor colour = m_theme.toneInk(tone);
-    return u"<span style=\"color:"_s + colour.name() + u"\"><b>"_s + text.toHtmlEscaped() + u"</b></span>"_s;
+    m_connection->setText(u"waiting for the monitor"_s);
+    paintBadge();
 }
 
 void HeaderBar::showSnapshot(const monitor::MonitorSnapshot& snapshot)
 {
     m_pipeline->setText(snapshot.pipeline.empty() ? u"(unnamed pipeline)"_s : QString::fromStdString(snapshot.pipeline));
 
-    QString phase;
     switch (snapshot.phase) {
     case monitor::Phase::Starting:
-        phase = u"STARTING"_s;
+        m_phaseText = u"STARTING"_s;
         m_phaseTone = Tone::Neutral;
         break;
     case monitor::Phase::Replaying:
-        phase = QStringLiteral("REPLAYING %1%").arg(snapshot.replayPercent, 0, 'f', 0);
+        m_phaseText = QStringLiteral("REPLAYING %1%").arg(snapshot.replayPercent, 0, 'f', 0);
         m_phaseTone = Tone::Warn;
         break;
     case monitor::Phase::Live:
-        phase = u"LIVE"_s;
+        m_phaseText = u"LIVE"_s;
         m_phaseTone = Tone::Good;
         break;
     }
-    m_phase->setText(u' ' + phase + u' ');
-    QPalette badge = m_phase->palette();
-    badge.setColor(QPalette::Window, m_theme.toneColor(m_phaseTone));
-    badge.setColor(QPalette::WindowText, m_theme.toneTextColor(m_phaseTone));
-    m_phase->setPalette(badge);
+    paintBadge();
 
     QString connection = snapshot.connected ? u"\u25cf connected"_s : u"\u25cf disconnected"_s;
     if (!snapshot.connectionDetail.empty())
         connection += u": "_s + QString::fromStdString(snapshot.connectionDetail);
     if (snapshot.consumerRestarts > 0)
         connection += QStringLiteral(" \u00b7 %1 consumer restarts").arg(snapshot.consumerRestarts);
-    m_connectionPlain = connection;
-    m_connection->setText(coloured(connection, snapshot.connected ? Tone::Good : Tone::Bad));
-    m_connection->setToolTip(QString::fromStdString(snapshot.connectionDetail));
+    m_connection->setText(connection);
+    m_connectionTone = snapshot.connected ? Tone::Good : Tone::Bad;
 
-    QString rich = u"data age "_s;
-    m_freshnessPlain = u"data age "_s;
+    QString freshness = u"data age "_s;
+    m_freshnessTone = Tone::Neutral;
     for (size_t stage_idx = 0; stage_idx < snapshot.freshnessMs.size(); ++stage_idx) {
         const int64_t ageMs = snapshot.freshnessMs[stage_idx];
-        const QString name = stageName(snapshot, stage_idx);
-        const QString value = ageMs < 0 ? u"no data"_s : durationText(ageMs);
         Tone tone = Tone::Neutral;
         if (ageMs < 0 || ageMs > kFreshnessWarnMs)
             tone = Tone::Warn;
         if (ageMs > snapshot.slaMs)
             tone = Tone::Bad;
-        const QString separator = stage_idx == 0 ? QString() : u" \u00b7 "_s;
-        rich += separator + name.toHtmlEscaped() + u' ' + coloured(value, tone);
-        m_freshnessPlain += separator + name + u' ' + value;
+        if (toneRank(tone) > toneRank(m_freshnessTone))
+            m_freshnessTone = tone;
+        freshness += (stage_idx == 0 ? QString() : u" \u00b7 "_s) + stageName(snapshot, stage_idx) + u' '
+                     + (ageMs < 0 ? u"no data"_s : durationText(ageMs));
     }
-    m_freshness->setText(rich);
-    m_freshness->setToolTip(u"How far behind now each stage's stream has been read (now minus the stage's watermark)."_s);
+    m_freshness->setText(freshness);
 
-    m_lag->setText(u"lag "_s + groupedCount(static_cast<uint64_t>(std::max<int64_t>(snapshot.totalLag, 0))) + u" msgs"_s);
+    // slatrack's own consumer: messages between its position and the high
+    // watermarks. Not the pipeline's consumer lag (its groups' commits).
+    m_lag->setText(u"slatrack behind by "_s + groupedCount(static_cast<uint64_t>(std::max<int64_t>(snapshot.totalLag, 0))) + u" msgs"_s);
     m_shownAtMs = snapshot.takenAtMs;
-    refreshAsOf();
+    applyTheme(m_theme);
 }
 
 void HeaderBar::setPaused(bool paused)
 {
     m_paused = paused;
+    paintBadge();
     refreshAsOf();
+}
+
+void HeaderBar::paintBadge()
+{
+    // Paused is not live: the badge must not stay green over frozen data.
+    const Tone tone = m_paused ? Tone::Neutral : m_phaseTone;
+    m_phase->setText(u' ' + (m_paused ? u"PAUSED"_s : m_phaseText) + u' ');
+    QPalette badge = m_phase->palette();
+    badge.setColor(QPalette::Window, tone == Tone::Neutral ? m_theme.mutedText : m_theme.toneColor(tone));
+    badge.setColor(QPalette::WindowText, tone == Tone::Neutral ? m_theme.window : m_theme.toneTextColor(tone));
+    m_phase->setPalette(badge);
 }
 
 void HeaderBar::refreshAsOf()
@@ -134,9 +149,7 @@ void HeaderBar::refreshAsOf()
     }
     m_asOf->setText(m_paused ? u"PAUSED \u00b7 showing "_s + clockText(m_shownAtMs)
                              : u"as of "_s + clockText(m_shownAtMs));
-    QPalette palette = m_asOf->palette();
-    palette.setColor(QPalette::WindowText, m_paused ? m_theme.toneInk(Tone::Warn) : m_theme.mutedText);
-    m_asOf->setPalette(palette);
+    m_asOf->setColor(m_paused ? m_theme.toneInk(Tone::Warn) : m_theme.mutedText);
 }
 
 void HeaderBar::applyTheme(const Theme& theme)
@@ -152,19 +165,19 @@ void HeaderBar::applyTheme(const Theme& theme)
     m_phase->setFont(badgeFont);
     QFont textFont = font();
     textFont.setPixelSize(theme.px(14));
-    for (QLabel* label : {m_connection, m_freshness, m_lag, m_asOf})
+    for (ElidedLabel* label : {m_connection, m_freshness, m_lag, m_asOf})
         label->setFont(textFont);
-    QPalette badge = m_phase->palette();
-    badge.setColor(QPalette::Window, theme.toneColor(m_phaseTone));
-    badge.setColor(QPalette::WindowText, theme.toneTextColor(m_phaseTone));
-    m_phase->setPalette(badge);
+    m_connection->setColor(m_theme.toneInk(m_connectionTone));
+    m_freshness->setColor(m_freshnessTone == Tone::Neutral ? m_theme.text : m_theme.toneInk(m_freshnessTone));
+    m_lag->setColor(m_theme.text);
+    paintBadge();
     refreshAsOf();
 }
 
 QString HeaderBar::pipelineText() const { return m_pipeline->text(); }
 QString HeaderBar::phaseText() const { return m_phase->text().trimmed(); }
-QString HeaderBar::connectionText() const { return m_connectionPlain; }
-QString HeaderBar::freshnessText() const { return m_freshnessPlain; }
+QString HeaderBar::connectionText() const { return m_connection->text(); }
+QString HeaderBar::freshnessText() const { return m_freshness->text(); }
 QString HeaderBar::lagText() const { return m_lag->text(); }
 QString HeaderBar::asOfText() const { return m_asOf->text(); }
 

@@ -10,9 +10,14 @@ class QLabel;
 
 namespace slatrack::ui {
 
+class ElidedLabel;
+
 // One line of status above the tiles: pipeline name, phase, broker
-// connection, data freshness per stage, total consumer lag, and the time of
-// the data shown (which also says "paused" while the view is frozen).
+// connection, data freshness per stage, slatrack's own consumer position
+// (how far its reading is behind the high watermarks: the monitor's lag,
+// not the pipeline's), and the time of the data shown. Every text elides
+// with a tooltip: a long broker error must not widen the window. The badge
+// says PAUSED while the view is frozen, never LIVE.
 //
 // Thread: UI thread only.
 class HeaderBar : public QWidget {
@@ -41,20 +46,21 @@ public:
 
 private:
     void refreshAsOf();
-    QString coloured(const QString& text, Tone tone) const;  // rich text
+    void paintBadge();
 
-    QLabel* m_pipeline;
+    ElidedLabel* m_pipeline;
     QLabel* m_phase;
-    QLabel* m_connection;
-    QLabel* m_freshness;
-    QLabel* m_lag;
-    QLabel* m_asOf;
+    ElidedLabel* m_connection;
+    ElidedLabel* m_freshness;
+    ElidedLabel* m_lag;
+    ElidedLabel* m_asOf;
     Theme m_theme = Theme::light();
     Tone m_phaseTone = Tone::Neutral;
+    Tone m_connectionTone = Tone::Neutral;
+    Tone m_freshnessTone = Tone::Neutral;
+    QString m_phaseText = QStringLiteral("STARTING");
     int64_t m_shownAtMs = 0;
     bool m_paused = false;
-    QString m_freshnessPlain;   // m_freshness holds rich text
-    QString m_connectionPlain;  // so does m_connection
 };
 
 } // namespace slatrack::ui

@@ -13,13 +13,14 @@ namespace slatrack::ui {
 namespace {
 
 // Font sizes in pixels at scale 1. The war room's are sized for reading
-// from about 5 m on a 1080p wall screen (an 86 px digit is ~4.5 cm tall
-// on a 55" screen) while leaving the charts two thirds of the height.
+// from about 5 m on a 1080p wall screen (a 96 px digit is ~5 cm tall on a
+// 55" screen; nothing below kWarRoomMinTextPx) while leaving the charts
+// most of the height.
 struct TileFonts {
     int title, value, detail;
 };
 constexpr TileFonts kDeskFonts{15, 46, 12};
-constexpr TileFonts kWarRoomFonts{21, 86, 16};
+constexpr TileFonts kWarRoomFonts{kWarRoomMinTextPx + 3, 96, kWarRoomMinTextPx};
 
 constexpr int kPadding = 10;
 constexpr int kRadius = 6;
@@ -61,6 +62,7 @@ void KpiTile::setValue(const ValueText& text, Tone tone, const QString& detail)
     m_tone = tone;
     m_detail = detail;
     setAccessibleDescription(m_text.value + u' ' + m_text.unit + u" \u2014 "_s + m_detail);
+    setToolTip(m_detail);  // the detail line elides on a narrow tile
     refit();  // the detail line's presence changes the room for the number
     update();
 }

@@ -18,13 +18,13 @@ constexpr int64_t kHistoryMs = monitor::MonitorSnapshot::kSeriesSeconds * 1000;
 } // namespace
 
 LagChart::LagChart(QWidget* parent)
-    : TimeChart(u"Consumer lag per partition"_s, parent)
+    : TimeChart(u"slatrack's position behind the high watermark"_s, parent)
 {
     for (size_t line_idx = 0; line_idx < kMaxLagLines; ++line_idx)
         m_lines.push_back(addLine(QString(), static_cast<int>(line_idx)));
     m_lines.push_back(addLine(u"others"_s, 7));
-    // "topic[partition]" names are long: a top legend would elide them.
-    setLegendBesidePlot(true);
+    // Legend on top like the other charts: beside the plot it took a third
+    // of the width, and the aligned plots of every chart lost it too.
     setEmptyNote(u"no partition data yet"_s);
 }
 
@@ -60,8 +60,19 @@ void LagChart::record(const monitor::MonitorSnapshot& snapshot)
         const auto keep = std::lower_bound(points.begin(), points.end(), static_cast<qreal>(m_newestMs - kHistoryMs),
                                            [](const QPointF& point, qreal from) { return point.x() < from; });
         points.erase(points.begin(), keep);
-        it = points.isEmpty() ? m_history.erase(it) : std::next(it);
+        if (points.isEmpty()) {
+            m_colours.erase(it->first);
+            it = m_history.erase(it);
+        } else {
+            ++it;
+        }
     }
+}
+
+int LagChart::colourOf(int stage, const std::string& topic, int32_t partition) const
+{
+    const auto found = m_colours.find(Key{stage, topic, partition});
+    return found == m_colours.end() ? -1 : found->second;
 }
 
 void LagChart::showSnapshot(const monitor::MonitorSnapshot& snapshot)
@@ -72,13 +83,19 @@ void LagChart::showSnapshot(const monitor::MonitorSnapshot& snapshot)
 
 void LagChart::render(int64_t newestMs)
 {
-    // The partitions with the highest lag in the window get their own line;
-    // ties and the drawing order follow the key so lines keep their colour.
+    // The partitions with the highest lag within the visible range get
+    // their own line; ties and the drawing order follow the key.
+    const qreal visibleFrom = static_cast<qreal>(newestMs - rangeSeconds(timeRange()) * 1000);
     std::vector<std::pair<double, const Key*>> ranked;
     ranked.reserve(m_history.size());
     for (const auto& [key, points] : m_history) {
-        const auto peak = std::max_element(points.begin(), points.end(), [](const QPointF& a, const QPointF& b) { return a.y() < b.y(); });
-        ranked.emplace_back(peak->y(), &key);
+        double peak = -1;
+        for (const QPointF& point : points) {
+            if (point.x() >= visibleFrom)
+                peak = std::max(peak, point.y());
+        }
+        if (peak >= 0)
+            ranked.emplace_back(peak, &key);
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     const size_t shown = std::min(ranked.size(), kMaxLagLines);
@@ -86,6 +103,24 @@ void LagChart::render(int64_t newestMs)
     for (size_t rank_idx = 0; rank_idx < shown; ++rank_idx)
         top.push_back(ranked[rank_idx].second);
     std::sort(top.begin(), top.end(), [](const Key* a, const Key* b) { return *a < *b; });
+    // A partition keeps the colour it was first drawn with; one drawn for
+    // the first time takes the next of the seven (the eighth is "others")
+    // that no other drawn partition holds, so two lines never share one.
+    for (const Key* key : top) {
+        if (m_colours.count(*key) > 0)
+            continue;
+        std::vector<bool> taken(7, false);
+        for (const Key* other : top) {
+            const auto held = m_colours.find(*other);
+            if (held != m_colours.end())
+                taken[static_cast<size_t>(held->second)] = true;
+        }
+        int colour = m_nextColour % 7;
+        while (taken[static_cast<size_t>(colour)])
+            colour = (colour + 1) % 7;
+        m_colours.emplace(*key, colour);
+        m_nextColour = colour + 1;
+    }
 
     std::vector<Update> updates;
     int64_t oldestMs = newestMs;
@@ -100,6 +135,7 @@ void LagChart::render(int64_t newestMs)
         const auto& [stage, topic, partition] = *top[line_idx];
         line->setName(QString::fromStdString(topic) + u'[' + QString::number(partition) + u']');
         line->setVisible(true);
+        setLineColour(line, m_colours.at(*top[line_idx]));
         const QList<QPointF>& points = m_history.at(*top[line_idx]);
         oldestMs = std::min(oldestMs, static_cast<int64_t>(points.front().x()));
         updates.push_back({line, points});

@@ -14,14 +14,18 @@
 
 namespace slatrack::ui {
 
-// Consumer lag per partition over wall-clock time. A snapshot carries only
-// the current lag, so this chart keeps its own history: one sample per
-// second per partition, for MonitorSnapshot::kSeriesSeconds, for at most
+// slatrack's own position behind the high watermark, per partition, over
+// wall-clock time: how far the monitor's consumer is from the end of each
+// partition (not the pipeline's consumer groups, whose committed offsets
+// slatrack does not read yet). A snapshot carries only the current value,
+// so this chart keeps its own history: one sample per second per
+// partition, for MonitorSnapshot::kSeriesSeconds, for at most
 // kMaxTrackedPartitions partitions. It draws the kMaxLagLines partitions
-// with the highest lag seen in the window (not now: a partition that was
-// far behind a minute ago is what the operator is looking for), plus one
-// line summing all the others, so a topic with 200 partitions stays
-// readable.
+// with the highest lag within the visible range (not now: a partition that
+// was far behind a minute ago is what the operator is looking for), plus
+// one line summing all the others, so a topic with 200 partitions stays
+// readable. A partition keeps its colour for as long as the chart knows it:
+// colours are handed out when a partition is first drawn, never by rank.
 //
 // Thread: UI thread only.
 class LagChart : public TimeChart {
@@ -40,6 +44,8 @@ public:
     // record() and redraw.
     void showSnapshot(const monitor::MonitorSnapshot& snapshot);
     size_t trackedPartitions() const { return m_history.size(); }
+    // The colour index a partition is drawn with (-1: not known), tests.
+    int colourOf(int stage, const std::string& topic, int32_t partition) const;
 
 protected:
     ValueScale chooseScale(double maxRaw) const override;
@@ -49,6 +55,8 @@ private:
     void render(int64_t newestMs);
 
     std::map<Key, QList<QPointF>> m_history;
+    std::map<Key, int> m_colours;  // stable per partition
+    int m_nextColour = 0;
     std::vector<QLineSeries*> m_lines;  // kMaxLagLines partitions + "others"
     int64_t m_newestMs = 0;
 };

@@ -4,6 +4,8 @@
 
 #include <QLineSeries>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace slatrack::ui {
@@ -12,15 +14,18 @@ namespace {
 
 // Head room above the SLA line so it never sits on the chart's top edge.
 constexpr double kSlaHeadroom = 1.15;
+// MonitorSnapshot::latencyLastMinute's span, which the p50/p99 tiles show.
+constexpr int64_t kTileSpanMs = 60'000;
 
 } // namespace
 
 LatencyChart::LatencyChart(QWidget* parent)
-    : TimeChart(u"Latency (end to end, by completion second)"_s, parent)
+    : TimeChart(u"Latency per completion second"_s, parent)
     , m_p50(addLine(u"p50"_s, 1))
     , m_p95(addLine(u"p95"_s, 2))
     , m_p99(addLine(u"p99"_s, 0))
     , m_sla(addLine(u"SLA"_s, 0, LineRole::Threshold))
+    , m_tileP99(addLine(u"p99 of 60 s"_s, 0, LineRole::Summary))
 {
 }
 
@@ -56,6 +61,16 @@ void LatencyChart::showSnapshot(const monitor::MonitorSnapshot& snapshot)
     m_sla->setName(u"SLA "_s + durationText(snapshot.slaMs));
     const qreal slaY = sla / scale().divisor;
     m_sla->replace(QList<QPointF>{{static_cast<qreal>(windowFromMs()), slaY}, {static_cast<qreal>(windowToMs()), slaY}});
+
+    // The tiles' span: the last 60 s of event time, ending where the
+    // series ends. The p99 tile's value is drawn across it.
+    const int64_t tileFromMs = newestMs - kTileSpanMs;
+    const bool anyCompleted = snapshot.latencyLastMinute.count > 0;
+    setWindowBand(anyCompleted ? tileFromMs : -1, u"tiles: last 60 s"_s);
+    const qreal tileY = static_cast<qreal>(snapshot.latencyLastMinute.p99) / scale().divisor;
+    m_tileP99->setVisible(anyCompleted);
+    m_tileP99->replace(anyCompleted ? QList<QPointF>{{static_cast<qreal>(std::max(tileFromMs, windowFromMs())), tileY}, {static_cast<qreal>(newestMs), tileY}}
+                                    : QList<QPointF>{});
 }
 
 } // namespace slatrack::ui

@@ -27,6 +27,10 @@ private:
     QLineSeries* m_p95;
     QLineSeries* m_p99;
     QLineSeries* m_sla;
+    // The p99 tile's value drawn over the span it covers, so tile and chart
+    // visibly agree (a per-second p99 of 15 s beside a 60 s p99 of 365 ms
+    // read as a contradiction when the span was not on screen).
+    QLineSeries* m_tileP99;
 };
 
 } // namespace slatrack::ui

@@ -14,6 +14,14 @@ enum class Tone { Neutral, Good, Warn, Bad };
 
 enum class ThemeMode { System, Light, Dark };
 
+// The war room's readability rule: no text smaller than 1/40 of the screen
+// height (27 px on a 1080-line screen, 54 px on 2160). On a 55" 1080p
+// display (68.5 cm high) that is 17 mm per line, about 12 mm capitals:
+// readable from 5 m, where ~1/400 of the viewing distance is the usual
+// lower bound for legible type. War-room font sizes are given at 1080 lines
+// and scaled with the height, so the rule holds at every height.
+inline constexpr int kWarRoomMinTextPx = 27;
+
 // Colours and font sizes of one look (light, dark or war-room). A plain
 // value: widgets take it in applyTheme() and keep nothing global.
 // Every function here is pure: any thread, though only the UI thread uses it.

@@ -11,7 +11,9 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
-#include <QToolTip>
+#include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
+#include <QMouseEvent>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -23,12 +25,14 @@ namespace slatrack::ui {
 
 namespace {
 
+constexpr int kChartMargin = 2;
+
 struct ChartFonts {
     int title, labels, legend;
     qreal line;
 };
 constexpr ChartFonts kDeskFonts{15, 13, 13, 2.0};
-constexpr ChartFonts kWarRoomFonts{24, 20, 19, 4.0};
+constexpr ChartFonts kWarRoomFonts{kWarRoomMinTextPx + 5, kWarRoomMinTextPx, kWarRoomMinTextPx, 4.0};
 
 // Steps between time labels, so labels fall on round clock times (09:31,
 // not 09:31:17). The first that yields at most the wanted label count wins.
@@ -49,17 +53,18 @@ struct NiceRange {
     int ticks = 2;
 };
 
-// 0..max in at most 5 steps of 1, 2 or 5 times a power of ten (not 2.5:
-// its labels would need a decimal that integer-formatted labels round away).
-NiceRange niceRange(double max)
+// 0..max in at most `maxSteps` (1..5) steps of 1, 2 or 5 times a power of
+// ten (not 2.5: its labels would need a decimal that integer-formatted
+// labels round away).
+NiceRange niceRange(double max, int maxSteps)
 {
     if (!(max > 0) || !std::isfinite(max))
         max = 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(max / 4)));
+    const double magnitude = std::pow(10.0, std::floor(std::log10(max / std::max(1, maxSteps - 1))));
     for (double factor : {1.0, 2.0, 5.0, 10.0}) {
         const double step = factor * magnitude;
         const double steps = std::ceil(max / step - 1e-9);
-        if (steps <= 5)
+        if (steps <= maxSteps)
             return {steps * step, step, static_cast<int>(steps) + 1};
     }
     return {std::ceil(max / (10 * magnitude)) * 10 * magnitude, 10 * magnitude, 2};
@@ -123,7 +128,8 @@ TimeChart::TimeChart(const QString& title, QWidget* parent)
     QChart* chart = this->chart();
     chart->setTitle(title);
     chart->setBackgroundRoundness(0);
-    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->setMargins(QMargins(kChartMargin, kChartMargin, kChartMargin, kChartMargin));
+    connect(chart, &QChart::plotAreaChanged, this, &TimeChart::onPlotAreaChanged);
     chart->layout()->setContentsMargins(0, 0, 0, 0);
     chart->legend()->setAlignment(Qt::AlignTop);
     chart->legend()->setShowToolTips(true);
@@ -136,7 +142,8 @@ TimeChart::TimeChart(const QString& title, QWidget* parent)
     m_valueAxis->setTickCount(5);
     m_valueAxis->setLabelFormat(u"%.0f"_s);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(280, 180);
+    setMinimumSize(280, 150);
+    setMouseTracking(true);  // the crosshair follows the cursor without a click
 
     m_emptyNote = new QGraphicsSimpleTextItem(chart);
     m_emptyNote->setZValue(10);
@@ -176,7 +183,6 @@ QLineSeries* TimeChart::addLine(const QString& name, int colourIndex, LineRole r
     series->attachAxis(m_valueAxis);
     m_styles.insert(series, LineStyle{colourIndex, role});
     styleSeries(series);
-    connect(series, &QLineSeries::hovered, this, &TimeChart::onHovered);
     return series;
 }
 
@@ -208,6 +214,11 @@ void TimeChart::styleSeries(QLineSeries* series) const
     case LineRole::Threshold:
         pen.setColor(m_theme.sla);
         pen.setStyle(Qt::DashLine);
+        break;
+    case LineRole::Summary:
+        pen.setColor(m_theme.series[static_cast<size_t>(style.colourIndex) % m_theme.series.size()]);
+        pen.setStyle(Qt::DotLine);
+        pen.setWidthF(pen.widthF() * 1.5);
         break;
     }
     series->setPen(pen);
@@ -260,6 +271,48 @@ void TimeChart::setEmptyNote(const QString& note)
     m_emptyNote->setText(note);
     m_emptyNote->setVisible(!note.isEmpty());
     placeEmptyNote();
+}
+
+void TimeChart::setWindowBand(int64_t fromMs, const QString& label)
+{
+    if (!m_band) {
+        m_band = new QGraphicsRectItem(chart());
+        m_band->setZValue(-1);  // under the lines
+        m_band->setPen(Qt::NoPen);
+        m_bandLabel = new QGraphicsSimpleTextItem(chart());
+        m_bandLabel->setZValue(5);
+    }
+    m_bandFromMs = fromMs;
+    m_bandLabel->setText(label);
+    placeWindowBand();
+}
+
+QString TimeChart::windowBandLabel() const
+{
+    return m_band && m_band->isVisible() ? m_bandLabel->text() : QString();
+}
+
+void TimeChart::placeWindowBand()
+{
+    if (!m_band)
+        return;
+    const QRectF plot = chart()->plotArea();
+    const bool shown = m_bandFromMs >= 0 && m_toMs > m_fromMs && m_bandFromMs < m_toMs && plot.width() > 0;
+    m_band->setVisible(shown);
+    m_bandLabel->setVisible(shown);
+    if (!shown)
+        return;
+    const int64_t from = std::max(m_bandFromMs, m_fromMs);
+    const qreal left = plot.left() + plot.width() * static_cast<qreal>(from - m_fromMs) / static_cast<qreal>(m_toMs - m_fromMs);
+    m_band->setRect(QRectF(QPointF(left, plot.top()), QPointF(plot.right(), plot.bottom())));
+    QColor fill = m_theme.series[0];
+    fill.setAlphaF(m_theme.isDark ? 0.18f : 0.10f);
+    m_band->setBrush(fill);
+    const ChartFonts fonts = m_theme.highContrast ? kWarRoomFonts : kDeskFonts;
+    m_bandLabel->setFont(pixelFont(m_theme.px(fonts.labels)));
+    m_bandLabel->setBrush(m_theme.mutedText);
+    const QRectF text = m_bandLabel->boundingRect();
+    m_bandLabel->setPos(std::max(plot.left(), plot.right() - text.width() - 2), plot.top() + 2);
 }
 
 void TimeChart::placeEmptyNote()
@@ -322,7 +375,12 @@ void TimeChart::applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, i
     // so the axes are touched only when their values really change (the
     // y range rarely does), and nice numbers are computed here rather than
     // with applyNiceNumbers(), which sets the range a second time.
-    const NiceRange nice = niceRange(maxRaw / m_scale.divisor * 1.05);
+    // As many value labels as fit the plot's height with a line between
+    // them: a short war-room chart with five labels got "..." for each.
+    const qreal plotHeight = chart()->plotArea().height() > 0 ? chart()->plotArea().height() : height() / 2.0;
+    const int labelHeight = QFontMetrics(m_valueAxis->labelsFont()).height();
+    const int maxSteps = std::clamp(static_cast<int>(plotHeight / (2.0 * labelHeight)), 1, 5);
+    const NiceRange nice = niceRange(maxRaw / m_scale.divisor * 1.05, maxSteps);
     if (m_valueAxis->max() != nice.max || m_valueAxis->min() != 0)
         m_valueAxis->setRange(0, nice.max);
     if (m_valueAxis->tickCount() != nice.ticks)
@@ -334,6 +392,18 @@ void TimeChart::applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, i
         m_valueAxis->setTitleText(m_scale.unit);
     if (any == showsEmptyNote())
         setEmptyNote(any ? QString() : u"waiting for data"_s);
+    placeWindowBand();
+    if (m_crosshairMs >= 0)
+        showCrosshairAt(m_crosshairMs);  // the window moved under it
+}
+
+void TimeChart::setLineColour(QLineSeries* series, int colourIndex)
+{
+    auto style = m_styles.find(series);
+    if (style == m_styles.end() || style->colourIndex == colourIndex)
+        return;
+    style->colourIndex = colourIndex;
+    styleSeries(series);
 }
 
 void TimeChart::setTimeTicks()
@@ -381,23 +451,142 @@ QString TimeChart::tooltipText(const QLineSeries* series, const QPointF& point) 
     return series->name() + u" \u00b7 "_s + clockText(atMs) + u" \u00b7 "_s + formatRaw(point.y() * m_scale.divisor);
 }
 
-void TimeChart::onHovered(const QPointF& point, bool state)
+namespace {
+
+// The sample of `points` (ascending x) nearest `x`; null when empty.
+const QPointF* nearestSample(const QList<QPointF>& points, qreal x)
 {
-    auto* series = qobject_cast<QLineSeries*>(sender());
-    if (!state || !series) {
-        QToolTip::hideText();
+    if (points.isEmpty())
+        return nullptr;
+    auto next = std::lower_bound(points.begin(), points.end(), x, [](const QPointF& sample, qreal at) { return sample.x() < at; });
+    if (next == points.end())
+        return &points.back();
+    if (next != points.begin() && x - (next - 1)->x() < next->x() - x)
+        --next;
+    return &*next;
+}
+
+} // namespace
+
+QStringList TimeChart::crosshairLines(int64_t atMs) const
+{
+    // Qt's hover reports only the line under the cursor; an operator asks
+    // "what was everything at 14:02", so every visible series answers with
+    // its real sample nearest that time (not an interpolation).
+    QStringList lines{clockText(atMs)};
+    const qreal x = static_cast<qreal>(atMs);
+    for (const QLineSeries* series : lineSeries()) {
+        if (!series->isVisible() || series->name().isEmpty())
+            continue;
+        const QList<QPointF> points = series->points();
+        const QPointF* sample = nearestSample(points, x);
+        // A sample more than a few seconds away is not "at that time".
+        if (!sample || std::abs(sample->x() - x) > 5'000)
+            continue;
+        lines.append(series->name() + u"  "_s + formatRaw(sample->y() * m_scale.divisor));
+    }
+    return lines;
+}
+
+bool TimeChart::showsCrosshair() const
+{
+    return m_crosshair && m_crosshair->isVisible();
+}
+
+void TimeChart::showCrosshairAt(int64_t atMs)
+{
+    QChart* chart = this->chart();
+    if (!m_crosshair) {
+        m_crosshair = new QGraphicsLineItem(chart);
+        m_crosshair->setZValue(20);
+        m_crosshairBox = new QGraphicsRectItem(chart);
+        m_crosshairBox->setZValue(21);
+        m_crosshairText = new QGraphicsSimpleTextItem(m_crosshairBox);
+    }
+    m_crosshairMs = atMs;
+    const QRectF plot = chart->plotArea();
+    const bool inside = atMs >= m_fromMs && atMs <= m_toMs && m_toMs > m_fromMs && plot.width() > 0;
+    m_crosshair->setVisible(inside);
+    m_crosshairBox->setVisible(inside);
+    if (!inside)
+        return;
+    const ChartFonts fonts = m_theme.highContrast ? kWarRoomFonts : kDeskFonts;
+    const qreal xPx = plot.left() + plot.width() * static_cast<qreal>(atMs - m_fromMs) / static_cast<qreal>(m_toMs - m_fromMs);
+    m_crosshair->setPen(QPen(m_theme.mutedText, 1, Qt::DashLine));
+    m_crosshair->setLine(xPx, plot.top(), xPx, plot.bottom());
+    m_crosshairText->setFont(pixelFont(m_theme.px(fonts.labels)));
+    m_crosshairText->setBrush(m_theme.text);
+    m_crosshairText->setText(crosshairLines(atMs).join(u'\n'));
+    const QRectF text = m_crosshairText->boundingRect();
+    const qreal pad = 4;
+    m_crosshairBox->setRect(0, 0, text.width() + 2 * pad, text.height() + 2 * pad);
+    m_crosshairBox->setBrush(m_theme.surface);
+    m_crosshairBox->setPen(QPen(m_theme.border, 1));
+    m_crosshairText->setPos(pad, pad);
+    // Beside the line, on whichever side has room.
+    qreal boxX = xPx + 8;
+    if (boxX + m_crosshairBox->rect().width() > plot.right())
+        boxX = xPx - 8 - m_crosshairBox->rect().width();
+    m_crosshairBox->setPos(std::max(plot.left(), boxX), plot.top() + 4);
+}
+
+void TimeChart::mouseMoveEvent(QMouseEvent* event)
+{
+    QChartView::mouseMoveEvent(event);
+    const QRectF plot = chart()->plotArea();
+    const QPointF scenePos = mapToScene(event->position().toPoint());
+    const QPointF chartPos = chart()->mapFromScene(scenePos);
+    if (!plot.contains(chartPos) || m_toMs <= m_fromMs) {
+        emit crosshairMoved(-1);
         return;
     }
-    // Qt reports the cursor projected onto the line; show the nearest real
-    // sample instead, so the value is one the operator can trust.
-    const QList<QPointF> points = series->points();
-    auto nearest = std::lower_bound(points.begin(), points.end(), point.x(),
-                                    [](const QPointF& sample, qreal x) { return sample.x() < x; });
-    if (nearest == points.end() && !points.isEmpty())
-        --nearest;
-    else if (nearest != points.begin() && nearest != points.end() && point.x() - (nearest - 1)->x() < nearest->x() - point.x())
-        --nearest;
-    QToolTip::showText(QCursor::pos(), tooltipText(series, nearest != points.end() ? *nearest : point), this);
+    const auto atMs = static_cast<int64_t>(static_cast<double>(m_fromMs) + (chartPos.x() - plot.left()) / plot.width() * static_cast<double>(m_toMs - m_fromMs));
+    emit crosshairMoved(atMs);
+}
+
+void TimeChart::leaveEvent(QEvent* event)
+{
+    QChartView::leaveEvent(event);
+    emit crosshairMoved(-1);
+}
+
+void TimeChart::setPlotLeft(qreal leftPx)
+{
+    // The chart's left margin absorbs the difference between this chart's
+    // value labels and the widest: every plot then starts at leftPx. Set
+    // only when it changes: each change re-lays out the chart.
+    const QMargins margins = chart()->margins();
+    const int left = kChartMargin + static_cast<int>(std::lround(std::max<qreal>(0, leftPx - m_naturalLeft)));
+    if (left != margins.left())
+        chart()->setMargins(QMargins(left, margins.top(), margins.right(), margins.bottom()));
+}
+
+void TimeChart::setPlotRightInset(qreal insetPx)
+{
+    const QMargins margins = chart()->margins();
+    const int right = kChartMargin + static_cast<int>(std::lround(std::max<qreal>(0, insetPx - m_naturalRightInset)));
+    if (right != margins.right())
+        chart()->setMargins(QMargins(margins.left(), margins.top(), right, margins.bottom()));
+}
+
+qreal TimeChart::naturalPlotLeft() const
+{
+    return m_naturalLeft;
+}
+
+void TimeChart::onPlotAreaChanged(const QRectF& plot)
+{
+    // Measured right after a layout, so plot and margins agree: what the
+    // left edge would be with the base margin alone.
+    const qreal natural = plot.left() - (chart()->margins().left() - kChartMargin);
+    const qreal naturalRight = chart()->size().width() - plot.right() - (chart()->margins().right() - kChartMargin);
+    placeEmptyNote();
+    placeWindowBand();
+    if (std::abs(natural - m_naturalLeft) < 0.5 && std::abs(naturalRight - m_naturalRightInset) < 0.5)
+        return;
+    m_naturalLeft = natural;
+    m_naturalRightInset = naturalRight;
+    emit naturalPlotLeftChanged();
 }
 
 } // namespace slatrack::ui

@@ -13,6 +13,8 @@
 #include <vector>
 
 class QCategoryAxis;
+class QGraphicsLineItem;
+class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QValueAxis;
@@ -66,16 +68,42 @@ public:
     QValueAxis* valueAxis() const { return m_valueAxis; }
     QString unitTitle() const { return m_scale.unit; }
     bool showsEmptyNote() const;
-    // "p99 · 14:02:31 · 1.23 s": what hovering a point of `series` shows.
+    // "p99 · 14:02:31 · 1.23 s": one series' sample as text.
     QString tooltipText(const QLineSeries* series, const QPointF& point) const;
+    // The crosshair: a vertical line at `atMs` and a box with every visible
+    // series' sample nearest that time ("14:02:31", "p50 120 ms", ...).
+    // The dashboard moves it on every chart together; atMs < 0 hides it.
+    void showCrosshairAt(int64_t atMs);
+    QStringList crosshairLines(int64_t atMs) const;
+    bool showsCrosshair() const;
+    // The band's label when one is shown (tests), else empty.
+    QString windowBandLabel() const;
+    // Aligned time axes: the plot's left edge sits `leftPx` from the
+    // chart's, whatever width the value labels need (the dashboard gives
+    // every chart the widest one's). naturalPlotLeft() is the edge without.
+    void setPlotLeft(qreal leftPx);
+    qreal naturalPlotLeft() const;
+    // Likewise the right edge's distance from the chart's right (a legend
+    // beside the plot takes room there).
+    void setPlotRightInset(qreal insetPx);
+    qreal naturalPlotRightInset() const { return m_naturalRightInset; }
+
+signals:
+    // The cursor is over the plot at this time (-1: it left).
+    void crosshairMoved(qint64 atMs);
+    // The value labels' width changed, so did naturalPlotLeft().
+    void naturalPlotLeftChanged();
 
 protected:
-    enum class LineRole { Normal, Alarm, Threshold };
+    enum class LineRole { Normal, Alarm, Threshold, Summary };
 
     // A series coloured by theme.series[colourIndex] (Normal), the bad
-    // colour (Alarm) or the dashed SLA colour (Threshold).
+    // colour (Alarm), the dashed SLA colour (Threshold) or dotted in
+    // theme.series[colourIndex] (Summary: a value over a span, e.g. a tile's).
     QLineSeries* addLine(const QString& name, int colourIndex, LineRole role = LineRole::Normal);
     void removeLine(QLineSeries* series);
+    // A Normal line's colour: theme.series[colourIndex % 8].
+    void setLineColour(QLineSeries* series, int colourIndex);
 
     struct Update {
         QLineSeries* series = nullptr;
@@ -88,6 +116,9 @@ protected:
     // least that high (raw units), e.g. above the SLA line.
     void applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, int64_t newestMs, double floorMax = 0);
     void setEmptyNote(const QString& note);  // empty: hide
+    // A shaded band from `fromMs` to the window's end with `label` at its
+    // top, e.g. the span the KPI tiles summarise. fromMs < 0: none.
+    void setWindowBand(int64_t fromMs, const QString& label);
     // Legend beside the plot: for long series names, and in the war room,
     // where a legend row above would cost a fifth of the plot's height.
     void setLegendBesidePlot(bool beside);
@@ -101,6 +132,8 @@ protected:
     const Theme& theme() const { return m_theme; }
 
     void resizeEvent(QResizeEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     struct LineStyle {
@@ -109,9 +142,9 @@ private:
     };
     void styleSeries(QLineSeries* series) const;
     void placeEmptyNote();
-    void onHovered(const QPointF& point, bool state);
 
     void setTimeTicks();
+    void onPlotAreaChanged(const QRectF& plot);
 
     QCategoryAxis* m_timeAxis = nullptr;
     int64_t m_tickFirstMs = 0;  // the ticks last laid out, to skip relabelling
@@ -119,6 +152,16 @@ private:
     int64_t m_tickLastMs = 0;
     QValueAxis* m_valueAxis = nullptr;
     QGraphicsSimpleTextItem* m_emptyNote = nullptr;
+    void placeWindowBand();
+    QGraphicsRectItem* m_band = nullptr;
+    QGraphicsSimpleTextItem* m_bandLabel = nullptr;
+    int64_t m_bandFromMs = -1;
+    QGraphicsLineItem* m_crosshair = nullptr;
+    QGraphicsRectItem* m_crosshairBox = nullptr;
+    QGraphicsSimpleTextItem* m_crosshairText = nullptr;
+    int64_t m_crosshairMs = -1;
+    qreal m_naturalLeft = 0;
+    qreal m_naturalRightInset = 0;
     bool m_legendBeside = false;
     QHash<const QLineSeries*, LineStyle> m_styles;
     Theme m_theme = Theme::light();

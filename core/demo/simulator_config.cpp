@@ -15,6 +15,7 @@ namespace {
 constexpr double kZ99 = 2.3263478740408408;
 constexpr double kMaxRatePerSecond = 10'000'000.0;
 constexpr std::size_t kMaxPayloadBytes = 1'000'000;
+constexpr int kMaxLingerMs = 5'000;  // longer is no simulation of a live pipeline
 
 bool isFinitePositive(double value) { return std::isfinite(value) && value > 0.0; }
 
@@ -92,6 +93,9 @@ std::string validateSimulatorConfig(const SimulatorConfig& config)
     if (config.sessionTimeoutMs <= 0 || config.heartbeatIntervalMs <= 0
         || config.heartbeatIntervalMs >= config.sessionTimeoutMs) {
         return "need 0 < heartbeat interval < session timeout";
+    }
+    if (config.lingerMs < 0 || config.lingerMs > kMaxLingerMs) {
+        return "lingerMs must be from 0 to " + std::to_string(kMaxLingerMs) + " (got " + std::to_string(config.lingerMs) + ")";
     }
     if (config.fetchWaitMaxMs < 0) {
         return "fetch wait must be >= 0 ms";
@@ -202,10 +206,10 @@ int64_t parseCreatedMs(std::string_view incomingValue)
     return createdMs;
 }
 
-std::map<std::string, std::string> simulatorProducerSettings()
+std::map<std::string, std::string> simulatorProducerSettings(const SimulatorConfig& config)
 {
     return {
-        {"linger.ms", "5"},
+        {"linger.ms", std::to_string(config.lingerMs)},
         {"batch.num.messages", "10000"},
         // ~5 s of records at 200,000/s may wait locally during an outage.
         {"queue.buffering.max.messages", "1000000"},

@@ -73,6 +73,14 @@ struct SimulatorConfig {
     // The mock holds an empty fetch this long; low keeps latency honest at
     // low rates at the cost of more fetch requests.
     int fetchWaitMaxMs = 50;
+    // How long both producers gather records into one batch (linger.ms).
+    // The mock cluster keeps every batch as one list node per partition and
+    // walks that list on every fetch, and a fetch returns one batch per
+    // partition: many small batches make the broker thread busy (measured
+    // for `--demo`, see DemoSettings). Longer linger, fewer and larger
+    // batches; the cost is up to lingerMs of extra delay before the
+    // processor sees a record.
+    int lingerMs = 5;
     // Produce only once the processor has its partitions (or after
     // kAssignmentWaitLimit), so the first seconds do not show the group's
     // join time as processing latency.
@@ -124,7 +132,7 @@ int64_t parseCreatedMs(std::string_view incomingValue);
 // Producer settings both simulator producers use: batching left to
 // librdkafka (linger.ms), a deep local queue so a 200,000 records/s burst or
 // a short broker outage does not block the producing loop.
-std::map<std::string, std::string> simulatorProducerSettings();
+std::map<std::string, std::string> simulatorProducerSettings(const SimulatorConfig& config);
 
 // Builds a librdkafka global config from settings then config.extraKafkaConfig.
 // Throws std::runtime_error naming the property librdkafka refused.

@@ -144,6 +144,9 @@ void TestSimulatorFormat::validatesConfig()
                 c.stallEverySeconds = 5;
                 c.stallForSeconds = 1;
             }).empty());
+    QCOMPARE(problemWith([](SimulatorConfig& c) { c.lingerMs = -1; }), std::string("lingerMs must be from 0 to 5000 (got -1)"));
+    QCOMPARE(problemWith([](SimulatorConfig& c) { c.lingerMs = 5001; }), std::string("lingerMs must be from 0 to 5000 (got 5001)"));
+    QVERIFY(problemWith([](SimulatorConfig& c) { c.lingerMs = 5000; }).empty());
 }
 
 QTEST_APPLESS_MAIN(TestSimulatorFormat)

@@ -2,9 +2,16 @@
 // a latency spike above the SLA, stuck records, orphans, partition lag) and
 // saves PNGs, so a person can judge the dashboard as an operator would.
 //
-//   slatrack-ui-screenshot [--out DIR] [--width W] [--height H]
+//   slatrack-ui-screenshot [--out DIR] [--width W] [--height H] [--states]
 //
 // Writes DIR/dashboard.png, DIR/dashboard-dark.png and DIR/war-room.png,
+// and with --states one PNG per verdict (healthy, breached, blind, behind)
+// for the desk and the war room, named by their size in pixels
+// (dashboard-1366x768-blind.png; under QT_SCALE_FACTOR=2 the pixels are
+// twice the window's size). healthy is the scenario at 30 s, before its
+// slowdown and before its lost records pass the SLA; breached is its end;
+// blind and behind are the end with what ingestion would report changed
+// (a stage blind; the monitor's own consumer 98k messages behind).
 // and prints how long rendering one snapshot took (showSnapshot plus the
 // repaint), the UI thread's cost per update. Works under
 // QT_QPA_PLATFORM=offscreen or xvfb-run.
@@ -14,6 +21,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QDir>
 #include <QStyleFactory>
 #include <QTest>
@@ -45,6 +53,20 @@ bool save(QWidget& widget, const QString& path)
     return true;
 }
 
+monitor::SnapshotPtr variant(const monitor::SnapshotPtr& base, const QString& state)
+{
+    auto copy = std::make_shared<monitor::MonitorSnapshot>(*base);
+    if (state == u"blind"_s) {
+        copy->health.back() = {monitor::StageHealthState::Blind,
+                               "no answer about orders.out[0-5] from broker 127.0.0.1:9092/2 for 8.0 s", copy->takenAtMs - 8'000};
+    } else if (state == u"behind"_s) {
+        copy->health.front() = {monitor::StageHealthState::CatchingUp, "reading 41 s behind the newest records", copy->takenAtMs - 30'000};
+        copy->freshnessMs = {41'000, 12'000, 9'000};
+        copy->totalLag = 98'400;
+    }
+    return copy;
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -56,6 +78,7 @@ int main(int argc, char* argv[])
     parser.addOption({u"out"_s, u"Directory for the PNGs."_s, u"dir"_s, u"."_s});
     parser.addOption({u"width"_s, u"Window width."_s, u"px"_s, u"1920"_s});
     parser.addOption({u"height"_s, u"Window height."_s, u"px"_s, u"1080"_s});
+    parser.addOption({u"states"_s, u"Also one PNG per verdict, desk and war room."_s});
     parser.process(app);
     const QDir out(parser.value(u"out"_s));
     if (!out.exists() && !QDir().mkpath(out.path())) {
@@ -70,14 +93,20 @@ int main(int argc, char* argv[])
     window.show();
     // The monitor publishes 4 times a second; the window renders each.
     uitest::TrafficScenario scenario;
+    // Ending now, so the war room's clock and data age read as live.
+    scenario.startMs = QDateTime::currentMSecsSinceEpoch() - scenario.seconds * 1000LL;
     std::vector<double> renderMs;
     QElapsedTimer clock;
+    monitor::SnapshotPtr healthy;
     uitest::runScenario(scenario, [&](const monitor::SnapshotPtr& snapshot) {
+        if (!healthy && snapshot->takenAtMs - scenario.startMs >= 30'000)
+            healthy = snapshot;
         clock.start();
         window.showSnapshot(snapshot);
         window.repaint();
         renderMs.push_back(static_cast<double>(clock.nsecsElapsed()) / 1e6);
     });
+    const monitor::SnapshotPtr last = window.shownSnapshot();
     std::sort(renderMs.begin(), renderMs.end());
     if (!renderMs.empty()) {
         std::printf("render of one snapshot at %dx%d: median %.1f ms, p99 %.1f ms, max %.1f ms (%zu renders)\n", size.width(),
@@ -86,6 +115,19 @@ int main(int argc, char* argv[])
     }
     window.resize(size);
     bool ok = save(window, out.filePath(u"dashboard.png"_s));
+    const qreal ratio = window.devicePixelRatioF();
+    const QString pixels = QStringLiteral("%1x%2").arg(qRound(size.width() * ratio)).arg(qRound(size.height() * ratio));
+    const bool states = parser.isSet(u"states"_s) && last;
+    const auto saveStates = [&](const QString& prefix) {
+        for (const QString& state : {u"healthy"_s, u"breached"_s, u"blind"_s, u"behind"_s}) {
+            window.showSnapshot(state == u"healthy"_s && healthy ? healthy : variant(last, state));
+            ok = save(window, out.filePath(prefix + pixels + u'-' + state + u".png"_s)) && ok;
+        }
+        window.showSnapshot(last);
+    };
+    // Desk states first: leaving full screen may restore another size.
+    if (states)
+        saveStates(u"dashboard-"_s);
 
     window.setThemeMode(ui::ThemeMode::Dark);
     ok = save(window, out.filePath(u"dashboard-dark.png"_s)) && ok;
@@ -93,5 +135,7 @@ int main(int argc, char* argv[])
     window.setWarRoom(true);
     window.setGeometry(QRect(QPoint(0, 0), size));  // the screen may be smaller than the wall we judge for
     ok = save(window, out.filePath(u"war-room.png"_s)) && ok;
+    if (states)
+        saveStates(u"war-room-"_s);
     return ok ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 #include "ui_fixture.hpp"
 
 #include "ui/dashboard_window.hpp"
+#include "ui/format.hpp"
 #include "ui/lag_chart.hpp"
 #include "ui/latency_chart.hpp"
 #include "ui/open_stuck_chart.hpp"
@@ -165,6 +166,135 @@ private slots:
         QVERIFY2(tip.startsWith(u"p99 \u00b7 "_s), qPrintable(tip));
         QVERIFY2(std::abs(p99->at(0).y() - 250) <= 3, "the histogram's 1 % error");
         QVERIFY2(tip.endsWith(u' ' + QString::number(qRound(p99->at(0).y())) + u" ms"_s), qPrintable(tip));
+    }
+
+    void latencyChartShowsTheTilesSpanAndValue()
+    {
+        ui::LatencyChart latency;
+        latency.resize(600, 300);
+        uitest::FedPipeline pipeline(uitest::smallConfig());
+        for (uint64_t id = 1; id <= 30; ++id)
+            pipeline.feed({uitest::ev(id, 0, 1'700'000'000'000), uitest::ev(id, 1, 1'700'000'000'400)});
+        const auto snapshot = pipeline.snapshot(1'700'000'001'000);
+        latency.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&latency));
+        latency.showSnapshot(*snapshot);
+        QTRY_COMPARE(latency.windowBandLabel(), u"tiles: last 60 s"_s);
+        const QLineSeries* tile = latency.seriesNamed(u"p99 of 60 s"_s);
+        QVERIFY(tile && tile->isVisible());
+        QCOMPARE(tile->count(), 2);
+        // Drawn at the tile's value (ms on this chart), over the last 60 s.
+        QCOMPARE(tile->at(0).y(), static_cast<qreal>(snapshot->latencyLastMinute.p99));
+        QCOMPARE(tile->at(1).x() - tile->at(0).x(), 60'000.0);
+    }
+
+    void crosshairListsEverySeriesAtThatTime()
+    {
+        ui::LatencyChart latency;
+        latency.resize(600, 300);
+        uitest::FedPipeline pipeline(uitest::smallConfig());
+        pipeline.feed({uitest::ev(1, 0, 1'700'000'000'000), uitest::ev(1, 1, 1'700'000'000'250)});
+        latency.showSnapshot(*pipeline.snapshot(1'700'000'001'000));
+        const qreal x = latency.seriesNamed(u"p99"_s)->at(0).x();
+        const QStringList lines = latency.crosshairLines(static_cast<int64_t>(x));
+        QCOMPARE(lines.front(), ui::clockText(static_cast<int64_t>(x)));
+        // Not only the nearest line: every named, visible series.
+        for (const QLineSeries* series : latency.lineSeries()) {
+            if (!series->isVisible() || series->name().isEmpty() || series->count() == 0)
+                continue;
+            const bool listed = std::any_of(lines.begin() + 1, lines.end(), [&](const QString& line) { return line.startsWith(series->name() + u"  "_s); });
+            QVERIFY2(listed, qPrintable(series->name() + u" missing from: "_s + lines.join(u" | "_s)));
+        }
+        QVERIFY(lines.size() >= 4);  // time + p50, p95, p99
+        latency.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&latency));
+        latency.showCrosshairAt(static_cast<int64_t>(x));
+        QVERIFY(latency.showsCrosshair());
+        latency.showCrosshairAt(-1);
+        QVERIFY(!latency.showsCrosshair());
+    }
+
+    void dashboardChartsShareOneCrosshairAndAlignedPlots()
+    {
+        ui::DashboardWindow window;
+        window.resize(1600, 950);
+        uitest::TrafficScenario scenario;
+        scenario.seconds = 40;
+        scenario.publishEveryMs = 1000;
+        uitest::runScenario(scenario, [&](const monitor::SnapshotPtr& snapshot) { window.showSnapshot(snapshot); });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QList<ui::TimeChart*> charts = window.findChildren<ui::TimeChart*>();
+        QCOMPARE(charts.size(), 4);
+        // Every plot starts and ends at the same x within its chart, so a
+        // moment lines up across the dashboard whatever the labels' widths.
+        QTRY_VERIFY2(std::all_of(charts.begin(), charts.end(), [&](const ui::TimeChart* each) {
+                         return std::abs(each->chart()->plotArea().left() - charts.front()->chart()->plotArea().left()) <= 1
+                                && std::abs(each->chart()->plotArea().right() - charts.front()->chart()->plotArea().right()) <= 1;
+                     }),
+                     "plot areas not aligned");
+        // Moving over one chart moves the crosshair on all.
+        ui::TimeChart* first = charts.front();
+        const QRectF plot = first->chart()->plotArea();
+        QTest::mouseMove(first->viewport(), first->mapFromScene(first->chart()->mapToScene(plot.center())));
+        QTRY_VERIFY(std::all_of(charts.begin(), charts.end(), [](const ui::TimeChart* each) { return each->showsCrosshair(); }));
+    }
+
+    void lagChartColoursStayWithTheirPartition()
+    {
+        ui::LagChart lag;
+        QVERIFY(lag.chart()->title().contains(u"slatrack's position behind the high watermark"_s));
+        const auto snapshotAt = [](int64_t atMs, std::vector<int64_t> lags) {
+            auto snapshot = std::make_shared<monitor::MonitorSnapshot>();
+            snapshot->takenAtMs = atMs;
+            for (size_t partition_idx = 0; partition_idx < lags.size(); ++partition_idx) {
+                monitor::PartitionLag partition;
+                partition.stage = 0;
+                partition.topic = "in";
+                partition.partition = static_cast<int32_t>(partition_idx);
+                partition.lag = lags[partition_idx];
+                snapshot->partitions.push_back(partition);
+            }
+            return snapshot;
+        };
+        const int64_t start = 1'700'000'000'000;
+        // Six partitions; first 0-3 are highest, later 4 and 5 overtake.
+        for (int second = 0; second < 10; ++second)
+            lag.showSnapshot(*snapshotAt(start + second * 1000, {900, 800, 700, 600, 10, 20}));
+        const int colourOfIn1 = lag.colourOf(0, "in", 1);
+        QVERIFY(colourOfIn1 >= 0);
+        const QColor drawnBefore = lag.seriesNamed(u"in[1]"_s)->pen().color();
+        for (int second = 10; second < 20; ++second)
+            lag.showSnapshot(*snapshotAt(start + second * 1000, {900, 800, 5, 5, 5000, 6000}));
+        QCOMPARE(lag.colourOf(0, "in", 1), colourOfIn1);
+        QVERIFY(lag.seriesNamed(u"in[1]"_s));  // still in the top 4 of the visible range
+        QCOMPARE(lag.seriesNamed(u"in[1]"_s)->pen().color(), drawnBefore);
+        // Two partitions never share a colour while both are drawn.
+        QSet<QRgb> colours;
+        for (const QLineSeries* series : lag.lineSeries()) {
+            if (series->isVisible())
+                colours.insert(series->pen().color().rgb());
+        }
+        int visible = 0;
+        for (const QLineSeries* series : lag.lineSeries())
+            visible += series->isVisible() ? 1 : 0;
+        QCOMPARE(colours.size(), visible);
+        // Partitions taking turns at the top, more of them than colours:
+        // the drawn lines still never share one.
+        for (int round = 0; round < 12; ++round) {
+            std::vector<int64_t> lags(16, 1);
+            lags[static_cast<size_t>(round + 4)] = 10'000 + round;
+            lag.showSnapshot(*snapshotAt(start + (20 + round * 100) * 1000, lags));
+            QSet<QRgb> drawn;
+            int drawnCount = 0;
+            for (const QLineSeries* series : lag.lineSeries()) {
+                if (!series->isVisible())
+                    continue;
+                drawn.insert(series->pen().color().rgb());
+                ++drawnCount;
+            }
+            QCOMPARE(drawn.size(), drawnCount);
+        }
     }
 };
 

@@ -1,14 +1,19 @@
 // DashboardWindow as a whole: header, war room, pause, themes, replay bar.
 #include "ui_fixture.hpp"
 
+#include "ui/dashboard_settings.hpp"
 #include "ui/dashboard_window.hpp"
 #include "ui/header_bar.hpp"
 #include "ui/kpi_tile.hpp"
 #include "ui/replay_progress.hpp"
 #include "ui/snapshot_receiver.hpp"
 #include "ui/time_chart.hpp"
+#include "ui/verdict_banner.hpp"
 
 #include <QAbstractButton>
+#include <QScreen>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace slatrack;
@@ -94,31 +99,134 @@ private slots:
         QCOMPARE(spy.count(), 4);
     }
 
-    void warRoomWarnsWhenNumbersCannotBeTrusted()
+    void verdictSaysWhetherNumbersCanBeTrusted()
     {
         ui::DashboardWindow window;
         const monitor::SnapshotPtr healthy = fedSnapshot();
-        QVERIFY(healthy->connected);
-        window.showSnapshot(healthy);
-        window.setWarRoom(true);
-        QVERIFY2(window.warRoomAlertText().isEmpty(), qPrintable(window.warRoomAlertText()));
-
         auto variant = [&](auto change) {
             auto copy = std::make_shared<monitor::MonitorSnapshot>(*healthy);
             change(*copy);
             window.showSnapshot(copy);
-            return window.warRoomAlertText();
+            return QString(window.verdict().headline + u" | "_s + window.verdict().reason);
         };
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.connected = false; }).contains(u"DISCONNECTED"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.phase = monitor::Phase::Replaying; s.replayPercent = 42; }).contains(u"CATCHING UP 42"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.freshnessMs = {1000, 120'000}; }).contains(u"STALE: processed data is 120 s old"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot& s) { s.freshnessMs = {1000, -1}; }).contains(u"NO DATA on processed"_s));
-        // Outside the war room the header says it; no banner.
-        window.setWarRoom(false);
-        QVERIFY(window.warRoomAlertText().isEmpty());
+        // fedSnapshot has record 102 open past the 1 s SLA: stuck now.
+        QCOMPARE(variant([](monitor::MonitorSnapshot&) {}), u"SLA BREACHED | open > SLA 1.0 s \u00b7 1 record stuck"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) { s.gauges.stuck = 0; }),
+                 u"HEALTHY | p99 "_s + QString::number(healthy->latencyLastMinute.p99) + u" ms \u2264 SLA 1.0 s (last 60 s) \u00b7 none stuck"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.gauges.stuck = 0;
+                     s.latencyLastMinute.p99 = 1250;
+                 }),
+                 u"SLA BREACHED | p99 1.25 s > SLA 1.0 s (last 60 s) \u00b7 none stuck"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.health[1] = {monitor::StageHealthState::Blind, "topic \"orders.out\" does not exist", 0};
+                 }),
+                 u"CAN'T JUDGE | processed blind: topic \"orders.out\" does not exist"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.health[0] = {monitor::StageHealthState::CatchingUp, "behind", 0};
+                     s.freshnessMs = {12'000, 3'000};
+                     s.totalLag = 98'000;
+                 }),
+                 u"MONITOR BEHIND | slatrack is 12.0 s / 98k msgs behind the brokers"_s);
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) { s.fatalError = "the engine ran out of memory"; }),
+                 u"MONITOR STOPPED | the engine ran out of memory"_s);
+        // Without per-stage health (an older monitor), the connection decides.
+        QCOMPARE(variant([](monitor::MonitorSnapshot& s) {
+                     s.health.clear();
+                     s.connected = false;
+                 }),
+                 u"CAN'T JUDGE | disconnected from the brokers"_s);
+        // The same banner in the war room, with name, clock and data age.
         window.setWarRoom(true);
-        QVERIFY(window.warRoomAlertText().contains(u"NO DATA"_s));
-        QVERIFY(variant([](monitor::MonitorSnapshot&) {}).isEmpty());
+        variant([](monitor::MonitorSnapshot&) {});
+        auto* banner = window.verdictBanner();
+        QCOMPARE(banner->headlineText(), u"SLA BREACHED"_s);
+        QVERIFY2(banner->contextText().startsWith(u"test-pipeline \u00b7 "_s), qPrintable(banner->contextText()));
+        QVERIFY2(banner->contextText().contains(u"data age "_s), qPrintable(banner->contextText()));
+        QVERIFY(shownInWindow(banner));
+    }
+
+    void fitsA1280By720ScreenWithLongTexts()
+    {
+        // A long broker error, pipeline name and stage names once made the
+        // window 2,890 px wide; everything must stay reachable at 1280x720.
+        auto copy = std::make_shared<monitor::MonitorSnapshot>(*fedSnapshot());
+        copy->pipeline = std::string(120, 'p');
+        copy->connected = false;
+        copy->connectionDetail = "GroupCoordinator: 127.0.0.1:9092: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT, 30 identical error(s) suppressed) " + std::string(300, 'x');
+        copy->stageNames = {std::string(80, 'i'), std::string(80, 'o')};
+        copy->health[1] = {monitor::StageHealthState::Blind, std::string(400, 'w'), 0};
+        ui::DashboardWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QSize beforeData = window.minimumSizeHint();
+        QVERIFY2(beforeData.width() <= 1280 && beforeData.height() <= 720,
+                 qPrintable(QStringLiteral("minimum size before data %1x%2").arg(beforeData.width()).arg(beforeData.height())));
+        window.showSnapshot(copy);
+        const QSize minimum = window.minimumSizeHint();
+        qInfo("dashboard minimum size %dx%d", minimum.width(), minimum.height());
+        QVERIFY2(minimum.width() <= 1280 && minimum.height() <= 720,
+                 qPrintable(QStringLiteral("minimum size %1x%2").arg(minimum.width()).arg(minimum.height())));
+        // And it really shrinks there: nothing keeps it wider.
+        window.resize(1280, 720);
+        QTRY_VERIFY(window.width() <= 1280);
+        QVERIFY(window.height() <= 720);
+    }
+
+    void settingsSurviveARestart()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"slatrack.ini"_s);
+        QString screenName;
+        QSize deskSize;
+        {
+            ui::DashboardWindow window;
+            window.useSettings(std::make_unique<QSettings>(path, QSettings::IniFormat));
+            QCOMPARE(window.themeMode(), ui::ThemeMode::System);  // nothing saved yet
+            window.setGeometry(40, 50, 1100, 700);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.setThemeMode(ui::ThemeMode::Dark);
+            window.setWarRoom(true);
+            screenName = window.screen()->name();
+            window.setWarRoom(false);
+            deskSize = window.size();
+            qInfo("desk size %dx%d", deskSize.width(), deskSize.height());
+            window.close();
+        }
+        QSettings raw(path, QSettings::IniFormat);
+        QCOMPARE(raw.value(u"dashboard/theme"_s).toString(), u"dark"_s);
+        QCOMPARE(raw.value(u"dashboard/warRoomScreen"_s).toString(), screenName);
+        {
+            ui::DashboardWindow window;
+            window.useSettings(std::make_unique<QSettings>(path, QSettings::IniFormat));
+            QCOMPARE(window.themeMode(), ui::ThemeMode::Dark);
+            QVERIFY(window.theme().isDark);
+            QCOMPARE(window.warRoomScreen(), screenName);
+            QCOMPARE(window.size(), deskSize);
+            QCOMPARE(window.width(), 1100);
+        }
+        // A settings file from elsewhere with nonsense in it reads as defaults.
+        QSettings bad(dir.filePath(u"bad.ini"_s), QSettings::IniFormat);
+        bad.setValue(u"dashboard/theme"_s, u"purple"_s);
+        QCOMPARE(ui::DashboardSettings::load(bad).theme, ui::ThemeMode::System);
+    }
+
+    void pausedSaysPausedNotLive()
+    {
+        ui::DashboardWindow window;
+        window.showSnapshot(fedSnapshot());
+        auto* header = window.findChild<ui::HeaderBar*>(u"headerBar"_s);
+        QCOMPARE(header->phaseText(), u"LIVE"_s);
+        window.setPaused(true);
+        QCOMPARE(header->phaseText(), u"PAUSED"_s);
+        QCOMPARE(window.verdict().headline, u"PAUSED"_s);
+        QVERIFY(window.verdict().tone != ui::Tone::Good);
+        window.setWarRoom(true);
+        QCOMPARE(window.verdictBanner()->headlineText(), u"PAUSED"_s);
+        window.setPaused(false);
+        QCOMPARE(header->phaseText(), u"LIVE"_s);
+        QCOMPARE(window.verdict().headline, u"SLA BREACHED"_s);
     }
 
     void warRoomBeforeShowDoesNotShow()

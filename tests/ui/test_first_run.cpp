@@ -2,6 +2,7 @@
 #include "ui/first_run_widget.hpp"
 
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QtTest>
 
@@ -27,8 +28,32 @@ private slots:
         QCOMPARE(open.count(), 1);
         QTest::mouseClick(widget.createButton(), Qt::LeftButton);
         QCOMPARE(create.count(), 1);
+        QCOMPARE(create.at(0).at(0).toString(), u"localhost:9092"_s);  // left blank
+        QTest::keyClicks(widget.brokersEdit(), u" kafka-1:9093,kafka-2:9093 "_s);
+        QTest::mouseClick(widget.createButton(), Qt::LeftButton);
+        QCOMPARE(create.count(), 2);
+        QCOMPARE(create.at(1).at(0).toString(), u"kafka-1:9093,kafka-2:9093"_s);
         QCOMPARE(demo.count(), 1);
         QCOMPARE(open.count(), 1);
+    }
+
+    void textIsNeverClipped()
+    {
+        // Every label gets the height its wrapped text needs, at any size.
+        for (const QSize size : {QSize(640, 620), QSize(1280, 720), QSize(1920, 1080), QSize(480, 360)}) {
+            ui::FirstRunWidget widget(u"/home/operator/.config/slatrack/a-rather-long-folder-name/pipeline.json"_s);
+            widget.resize(size);
+            widget.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&widget));
+            for (const QLabel* label : widget.findChildren<QLabel*>()) {
+                if (!label->wordWrap() || !label->isVisible())
+                    continue;
+                const int needed = label->heightForWidth(label->width());
+                QVERIFY2(label->height() >= needed,
+                         qPrintable(QStringLiteral("at %1x%2 \"%3\" is %4 px high, needs %5")
+                                        .arg(size.width()).arg(size.height()).arg(label->text().left(30)).arg(label->height()).arg(needed)));
+            }
+        }
     }
 
     void isNeverEmpty()

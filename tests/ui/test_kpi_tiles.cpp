@@ -32,6 +32,31 @@ QColor paintedColour(ui::KpiTile* tile)
     return image.pixelColor(3, image.height() / 2);
 }
 
+// What a tile shows, read back as a number in the raw unit (ms, rec/s):
+// an independent check, not the tiles' own formatting functions.
+double shownAmount(const ui::KpiTile* tile)
+{
+    bool ok = false;
+    const double value = QLocale().toDouble(tile->valueText(), &ok);
+    if (!ok)
+        qFatal("tile %s shows no number: %s", qPrintable(tile->title()), qPrintable(tile->valueText()));
+    const QString unit = tile->unitText();
+    if (unit == u"s"_s)
+        return value * 1000;
+    if (unit == u"min"_s)
+        return value * 60'000;
+    if (unit == u"k rec/s"_s)
+        return value * 1000;
+    return value;  // ms, rec/s
+}
+
+monitor::SnapshotPtr healthySnapshot()
+{
+    uitest::FedPipeline pipeline(uitest::smallConfig());
+    pipeline.feed({ev(1, 0, 1000), ev(1, 1, 1200)});
+    return pipeline.snapshot(1300);
+}
+
 } // namespace
 
 class TestKpiTiles : public QObject {
@@ -89,13 +114,18 @@ private slots:
         panel.showSnapshot(*snapshot);
         QVERIFY(snapshot->gauges.stuck > 0);
         QVERIFY(snapshot->orphanTotal() > 0);
-        QCOMPARE(tile(panel, u"open"_s)->valueText(), ui::countText(snapshot->gauges.open, {}).value);
-        QCOMPARE(tile(panel, u"stuck"_s)->valueText(), ui::countText(snapshot->gauges.stuck, {}).value);
-        QCOMPARE(tile(panel, u"orphans"_s)->valueText(), ui::countText(snapshot->orphanTotal(), {}).value);
+        // Counts below a million are exact, digit-grouped by the locale.
+        const QLocale locale;
+        QCOMPARE(tile(panel, u"open"_s)->valueText(), locale.toString(static_cast<qulonglong>(snapshot->gauges.open)));
+        QCOMPARE(tile(panel, u"stuck"_s)->valueText(), locale.toString(static_cast<qulonglong>(snapshot->gauges.stuck)));
+        QCOMPARE(tile(panel, u"orphans"_s)->valueText(), locale.toString(static_cast<qulonglong>(snapshot->orphanTotal())));
         QCOMPARE(tile(panel, u"orphans"_s)->tone(), ui::Tone::Warn);
-        QCOMPARE(tile(panel, u"in"_s)->valueText(), ui::rateText(snapshot->ratePerSec.front()).value);
-        QCOMPARE(tile(panel, u"out"_s)->valueText(), ui::rateText(snapshot->ratePerSec.back()).value);
-        QCOMPARE(tile(panel, u"p99"_s)->valueText(), ui::latencyText(snapshot->latencyLastMinute.p99).value);
+        // Rates and latency read back (value x unit) within their rounding.
+        QVERIFY(std::abs(shownAmount(tile(panel, u"in"_s)) - snapshot->ratePerSec.front()) <= 0.5);
+        QVERIFY(std::abs(shownAmount(tile(panel, u"out"_s)) - snapshot->ratePerSec.back()) <= 0.5);
+        const double p99 = static_cast<double>(snapshot->latencyLastMinute.p99);
+        QVERIFY2(std::abs(shownAmount(tile(panel, u"p99"_s)) - p99) <= p99 * 0.005 + 1,
+                 qPrintable(tile(panel, u"p99"_s)->valueText() + u' ' + tile(panel, u"p99"_s)->unitText()));
     }
 
     void tileColourFollowsTheSla()
@@ -129,8 +159,8 @@ private slots:
         panel.showSnapshot(*breached);
         QCOMPARE(p99->tone(), ui::Tone::Bad);
         QCOMPARE(paintedColour(p99), theme.bad);
-        QCOMPARE(p99->valueText(), ui::latencyText(breached->latencyLastMinute.p99).value);
         QCOMPARE(p99->unitText(), u"s"_s);
+        QVERIFY(std::abs(shownAmount(p99) - static_cast<double>(breached->latencyLastMinute.p99)) <= 10);
     }
 
     void stuckIsNeutralUntilItCanBeJudged()
@@ -141,12 +171,81 @@ private slots:
         QVERIFY(!ui::canJudgeStuck(*snapshot));
         ui::KpiPanel panel;
         panel.showSnapshot(*snapshot);
-        QCOMPARE(tile(panel, u"stuck"_s)->valueText(), u"0"_s);
+        QCOMPARE(tile(panel, u"stuck"_s)->valueText(), u"\u2014"_s);
         QCOMPARE(tile(panel, u"stuck"_s)->tone(), ui::Tone::Neutral);  // not green: unknown
-        QVERIFY(tile(panel, u"stuck"_s)->detailText().contains(u"can't judge"_s));
+        QCOMPARE(tile(panel, u"stuck"_s)->detailText(), u"can't judge: no record read on processed yet"_s);
+        QCOMPARE(tile(panel, u"lost"_s)->valueText(), u"\u2014"_s);
+        QCOMPARE(tile(panel, u"lost"_s)->tone(), ui::Tone::Neutral);
         // No completions: latency is "—", not a green 0 ms.
         QCOMPARE(tile(panel, u"p99"_s)->valueText(), u"\u2014"_s);
         QCOMPARE(tile(panel, u"p99"_s)->tone(), ui::Tone::Neutral);
+    }
+
+    void tilesInARowShareOneUnit()
+    {
+        // p50 370 ms beside p99 1.25 s: both in seconds, never "370 ms"
+        // next to "1.25 s". Rates likewise in one unit.
+        monitor::MonitorSnapshot data = *healthySnapshot();
+        data.latencyLastMinute.count = 500;
+        data.latencyLastMinute.p50 = 370;
+        data.latencyLastMinute.p99 = 1250;
+        data.slaMs = 2000;
+        data.ratePerSec = {12'500, 980};
+        ui::KpiPanel panel;
+        panel.showSnapshot(data);
+        QCOMPARE(tile(panel, u"p50"_s)->valueText() + u' ' + tile(panel, u"p50"_s)->unitText(), QLocale().toString(0.37, 'f', 2) + u" s"_s);
+        QCOMPARE(tile(panel, u"p99"_s)->valueText() + u' ' + tile(panel, u"p99"_s)->unitText(), QLocale().toString(1.25, 'f', 2) + u" s"_s);
+        QCOMPARE(tile(panel, u"in"_s)->valueText() + u' ' + tile(panel, u"in"_s)->unitText(), QLocale().toString(12.5, 'f', 1) + u" k rec/s"_s);
+        QCOMPARE(tile(panel, u"out"_s)->valueText() + u' ' + tile(panel, u"out"_s)->unitText(), QLocale().toString(0.98, 'f', 2) + u" k rec/s"_s);
+        // The tiles say their window.
+        QCOMPARE(tile(panel, u"p99"_s)->detailText(), u"last 60 s \u00b7 SLA 2.0 s"_s);
+        QCOMPARE(tile(panel, u"in"_s)->detailText(), u"last 10 s \u00b7 incoming"_s);
+        QCOMPARE(tile(panel, u"stuck"_s)->detailText(), u"now \u00b7 open > SLA 2.0 s"_s);
+
+        data.latencyLastMinute.p50 = 120;
+        data.latencyLastMinute.p99 = 850;
+        panel.showSnapshot(data);
+        QCOMPARE(tile(panel, u"p50"_s)->valueText() + u' ' + tile(panel, u"p50"_s)->unitText(), u"120 ms"_s);
+        QCOMPARE(tile(panel, u"p99"_s)->valueText() + u' ' + tile(panel, u"p99"_s)->unitText(), u"850 ms"_s);
+    }
+
+    void blindStageShowsADashAndTheReason()
+    {
+        // The processed stage cannot be seen: nothing resting on it is a
+        // number, least of all a green 0.
+        uitest::FedPipeline pipeline(uitest::smallConfig());
+        pipeline.health = {{monitor::StageHealthState::Ok, {}, 0},
+                           {monitor::StageHealthState::Blind, "no answer from broker 127.0.0.1:9092/1 for 6.0 s", 0}};
+        pipeline.feed({ev(1, 0, 1000), ev(1, 1, 1200), ev(2, 0, 1500)});
+        ui::KpiPanel panel;
+        panel.showSnapshot(*pipeline.snapshot(1600));
+        const QString reason = u"processed blind: no answer from broker 127.0.0.1:9092/1 for 6.0 s"_s;
+        for (const QString& key : {u"stuck"_s, u"lost"_s, u"orphans"_s}) {
+            QCOMPARE(tile(panel, key)->valueText(), u"\u2014"_s);
+            QCOMPARE(tile(panel, key)->tone(), ui::Tone::Neutral);
+            QCOMPARE(tile(panel, key)->detailText(), u"can't judge: "_s + reason);
+        }
+        for (const QString& key : {u"out"_s, u"p50"_s, u"p99"_s}) {
+            QCOMPARE(tile(panel, key)->valueText(), u"\u2014"_s);
+            QCOMPARE(tile(panel, key)->tone(), ui::Tone::Neutral);
+            QCOMPARE(tile(panel, key)->detailText(), reason);
+        }
+        // The incoming stage is seen: its rate stays a number.
+        QVERIFY(tile(panel, u"in"_s)->valueText() != u"\u2014"_s);
+    }
+
+    void catchingUpKeepsNumbersButNotGreen()
+    {
+        uitest::FedPipeline pipeline(uitest::smallConfig());
+        pipeline.health = {{monitor::StageHealthState::CatchingUp, "12,000 msgs behind", 0}, {monitor::StageHealthState::Ok, {}, 0}};
+        for (uint64_t id = 1; id <= 20; ++id)
+            pipeline.feed({ev(id, 0, 1000), ev(id, 1, 1100)});
+        ui::KpiPanel panel;
+        panel.showSnapshot(*pipeline.snapshot(1200));
+        QVERIFY(std::abs(shownAmount(tile(panel, u"p99"_s)) - 100) <= 1);  // the records read are real
+        QCOMPARE(tile(panel, u"p99"_s)->tone(), ui::Tone::Neutral);
+        QCOMPARE(tile(panel, u"p99"_s)->detailText(), u"last 60 s read \u00b7 incoming catching up: 12,000 msgs behind"_s);
+        QCOMPARE(tile(panel, u"lost"_s)->tone(), ui::Tone::Good);  // the later stage is seen
     }
 
     void numbersShrinkToFitInsteadOfClipping()

@@ -67,6 +67,9 @@ monitor::SnapshotPtr FedPipeline::snapshot(int64_t nowMs, monitor::Phase phase)
     snapshot.phase = phase;
     snapshot.connected = true;
     snapshot.partitions = partitions;
+    snapshot.health = health;
+    if (snapshot.health.empty())
+        snapshot.health.resize(m_stageNames.size(), monitor::StageHealth{monitor::StageHealthState::Ok, {}, 0});
     snapshot.totalLag = 0;
     for (const auto& partition : partitions)
         snapshot.totalLag += partition.lag;

@@ -36,6 +36,8 @@ public:
     monitor::SnapshotPtr snapshot(int64_t nowMs, monitor::Phase phase = monitor::Phase::Live);
     // Optional: lag per partition the monitor would report.
     std::vector<monitor::PartitionLag> partitions;
+    // Per-stage health as the consumer reports it; empty: every stage ok.
+    std::vector<monitor::StageHealth> health;
 
 private:
     engine::JoinEngine m_engine;
