@@ -193,14 +193,26 @@ private:
         else
             broker.setBrokerUp(kProcessedBroker);
         QCOMPARE(test::produceAll(broker.bootstrapServers(), during.processed), std::string());
-        snapshot = waitFor(monitor, [&](const auto& s) { return s.totals[1].matched == 120 && allOk(s); }, std::chrono::seconds(60));
-        QVERIFY2(snapshot && snapshot->totals[1].matched == 120 && allOk(*snapshot), describe(snapshot).c_str());
-        // The processed copies can only be written once the broker is back,
-        // so they may be judged stuck (then late) in the moment between: a
-        // true verdict on what Kafka held, not the wall clock. Lost, never.
+        // The processed copies can only be written once the broker is back.
+        // Until they are read, a stage proven caught up shows them missing:
+        // after a cut shorter than the window they may turn stuck (then
+        // late), never lost; after a cut longer than the window they are
+        // older than the window by then, so lost and then processed
+        // (late_after_lost) is the true verdict on what Kafka held. What
+        // must never happen is a verdict during the cut (checked above), a
+        // record counted twice, or one that ends nowhere.
+        const bool mayBeLost = cutMs > 6000;
+        snapshot = waitFor(monitor, [&](const auto& s) {
+            return s.totals[1].matched + s.totals[1].lateAfterLost == 120 && allOk(s);
+        }, std::chrono::seconds(60));
+        QVERIFY2(snapshot && snapshot->totals[1].matched + snapshot->totals[1].lateAfterLost == 120 && allOk(*snapshot),
+                 describe(snapshot).c_str());
         QCOMPARE(snapshot->gauges.stuck, 0u);
-        QCOMPARE(snapshot->lostTotal(), 0u);
-        QCOMPARE(snapshot->totals[1].lateAfterLost, 0u);
+        QCOMPARE(snapshot->gauges.open, 0u);
+        QCOMPARE(snapshot->lostTotal(), snapshot->totals[1].lateAfterLost);  // every lost one was then processed
+        if (!mayBeLost)
+            QCOMPARE(snapshot->lostTotal(), 0u);
+        QVERIFY(snapshot->totals[1].matched >= 100);  // the records from before the cut
         QCOMPARE(snapshot->totals[1].duplicates, 0u);
         QCOMPARE(snapshot->orphanTotal(), 0u);
     }
