@@ -11,28 +11,39 @@ int64_t steadyClockMs()
 
 std::vector<TopicAnswer> describeTopics(rd_kafka_t* handle, const std::vector<std::string>& topics, int timeoutMs)
 {
+    // One all-topics request, never one naming a topic: a broker with
+    // auto-create answers a request naming a topic by creating it, and the
+    // librdkafka mock cluster (Metadata up to v2, no AllowAutoTopicCreation
+    // field) always does, so a misspelled topic would be created empty and
+    // its stage would look fine. Creating a topic handle
+    // (rd_kafka_topic_new) would also send such a request, so none is made.
+    // The all-topics answer carries the partitions and leaders we need.
     std::vector<TopicAnswer> out;
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t requestError = rd_kafka_metadata(handle, 1, nullptr, &metadata, timeoutMs);
     for (const std::string& topic : topics) {
         TopicAnswer answer;
         answer.topic = topic;
-        rd_kafka_topic_t* topicHandle = rd_kafka_topic_new(handle, topic.c_str(), nullptr);
-        const rd_kafka_metadata_t* metadata = nullptr;
-        answer.requestError = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMs);
-        rd_kafka_topic_destroy(topicHandle);
-        if (!answer.requestError) {
-            if (metadata->topic_cnt != 1)
+        answer.requestError = requestError;
+        if (!requestError) {
+            const rd_kafka_metadata_topic_t* found = nullptr;
+            for (int topic_idx = 0; topic_idx < metadata->topic_cnt && !found; ++topic_idx)
+                if (metadata->topics[topic_idx].topic && topic == metadata->topics[topic_idx].topic)
+                    found = &metadata->topics[topic_idx];
+            if (!found)
                 answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-            else if (metadata->topics[0].err)
-                answer.topicError = metadata->topics[0].err;
-            else if (metadata->topics[0].partition_cnt == 0)
+            else if (found->err)
+                answer.topicError = found->err;
+            else if (found->partition_cnt == 0)
                 answer.topicError = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
             else
-                for (int partition_idx = 0; partition_idx < metadata->topics[0].partition_cnt; ++partition_idx)
-                    answer.partitions.emplace_back(metadata->topics[0].partitions[partition_idx].id, metadata->topics[0].partitions[partition_idx].leader);
-            rd_kafka_metadata_destroy(metadata);
+                for (int partition_idx = 0; partition_idx < found->partition_cnt; ++partition_idx)
+                    answer.partitions.emplace_back(found->partitions[partition_idx].id, found->partitions[partition_idx].leader);
         }
         out.push_back(std::move(answer));
     }
+    if (metadata)
+        rd_kafka_metadata_destroy(metadata);
     return out;
 }
 

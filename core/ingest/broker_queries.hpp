@@ -20,8 +20,10 @@ struct TopicAnswer {
     std::vector<std::pair<int32_t, int32_t>> partitions;            // (id, leader broker id)
 };
 
-// Blocking (up to timeoutMs per topic); librdkafka calls are thread-safe,
-// so this also runs on a helper thread.
+// From one all-topics metadata request, which creates no topic (see the
+// .cpp): a configured topic absent from it is UNKNOWN_TOPIC_OR_PART.
+// Blocking (up to timeoutMs); librdkafka calls are thread-safe, so this
+// also runs on a helper thread.
 std::vector<TopicAnswer> describeTopics(rd_kafka_t* handle, const std::vector<std::string>& topics, int timeoutMs);
 
 struct ProbeAnswer {

@@ -21,6 +21,7 @@
 #include "core/monitor/audit.hpp"
 #include "core/monitor/monitor.hpp"
 #include "core/monitor/status_json.hpp"
+#include "tests/ingest/kafka_test_util.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 
 #include <librdkafka/rdkafka_mock.h>
@@ -383,6 +384,52 @@ private slots:
         QVERIFY(!outcome.ok);
         QVERIFY2(outcome.error.find("topic \"procesed\"") != std::string::npos && outcome.error.find("does not exist") != std::string::npos,
                  outcome.error.c_str());
+    }
+
+    // Issue 8, failure 11, on the plain mock (no topic_set_error): the mock
+    // creates any topic a metadata request names, so only asking for all
+    // topics tells a typo from an empty topic. The audit is an error naming
+    // it, and the typo'd topic is still absent afterwards.
+    void auditOfMisspelledTopicOnPlainMockNamesItAndCreatesNothing()
+    {
+        SplitBroker broker;
+        QCOMPARE(test::produceAll(broker.bootstrapServers(), freshRecords(20, 81).incoming), std::string());
+        config::PipelineConfig config = faultConfig(broker.bootstrapServers());
+        config.stages[1].topics = {"procesed"};
+        monitor::AuditRange range;
+        range.toMs = nowMs();
+        range.fromMs = range.toMs - 60'000;
+        const monitor::AuditOutcome outcome = monitor::runAudit(config, range, {});
+        QVERIFY(!outcome.ok);
+        QVERIFY2(outcome.error.find("topic \"procesed\" (stage \"" + config.stages[1].name + "\") does not exist on " + broker.bootstrapServers()) !=
+                     std::string::npos,
+                 outcome.error.c_str());
+        std::string error;
+        QCOMPARE(test::partitionCount(broker.bootstrapServers(), "procesed", error), -1);
+        QCOMPARE(error, std::string());
+    }
+
+    // Live, the same typo: the stage is blind naming the topic, for as long
+    // as the periodic metadata refreshes run, and none of them creates it.
+    void liveMisspelledTopicOnPlainMockIsBlindAndCreatesNothing()
+    {
+        SplitBroker broker;
+        QCOMPARE(test::produceAll(broker.bootstrapServers(), freshRecords(20, 91).incoming), std::string());
+        config::PipelineConfig config = faultConfig(broker.bootstrapServers());
+        config.stages[1].topics = {"procesed"};
+        monitor::Monitor monitor(config, fastOptions(nowMs() - 60'000));
+        monitor.start();
+        SnapshotPtr snapshot = waitFor(monitor, [](const auto& s) { return s.totals[0].seen == 20 && stateOf(s, 1) == StageHealthState::Blind; });
+        QVERIFY2(snapshot && stateOf(*snapshot, 1) == StageHealthState::Blind, describe(snapshot).c_str());
+        QVERIFY2(snapshot->health[1].why.find("topic \"procesed\"") != std::string::npos &&
+                     snapshot->health[1].why.find("does not exist") != std::string::npos,
+                 snapshot->health[1].why.c_str());
+        std::this_thread::sleep_for(std::chrono::seconds(2));  // several metadata refreshes
+        snapshot = monitor.latest();
+        QVERIFY2(snapshot && stateOf(*snapshot, 1) == StageHealthState::Blind, describe(snapshot).c_str());
+        std::string error;
+        QCOMPARE(test::partitionCount(broker.bootstrapServers(), "procesed", error), -1);
+        QCOMPARE(error, std::string());
     }
 };
 
