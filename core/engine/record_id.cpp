@@ -117,16 +117,6 @@ std::string badCharacter(const char* what, std::string_view text, size_t positio
     return out;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 constexpr size_t kMaxHexDigits = 16;       // 64 bits
 constexpr size_t kMaxDecimalDigits = 20;   // 18446744073709551615
@@ -136,7 +126,7 @@ composite_id::ParseResult parseHexDigits(std::string_view text, size_t start)
 {
     uint64_t value = 0;
     for (size_t position = start; position < text.size(); ++position) {
-        const int digit = hexValue(text[position]);
+        const int digit = composite_id::hexDigitValue(text[position]);
         if (digit < 0)
             return failure(text, badCharacter("invalid hex digit", text, position));
         value = (value << 4) | static_cast<uint64_t>(digit);
@@ -151,7 +141,7 @@ composite_id::ParseResult parseDecimal(std::string_view text)
         const char c = text[position];
         if (c < '0' || c > '9') {
             std::string problem = badCharacter("invalid decimal digit", text, position);
-            if (hexValue(c) >= 0)
+            if (composite_id::hexDigitValue(c) >= 0)
                 problem += " (hex IDs need a 0x prefix or exactly 16 digits)";
             return failure(text, problem);
         }
@@ -271,5 +261,16 @@ std::string formatCreationTime(uint64_t id)
 }
 
 } // namespace composite_id
+
+int composite_id::hexDigitValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 } // namespace slatrack::engine

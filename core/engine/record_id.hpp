@@ -66,6 +66,10 @@ std::string format(uint64_t id);
 // Creation time as RFC 3339 UTC, e.g. "2019-08-29T21:15:00Z".
 std::string formatCreationTime(uint64_t id);
 
+// 0..15 for a hex digit (either case), -1 otherwise. Shared with the
+// operator-input parser (core/monitor/id_input), so both read hex alike.
+int hexDigitValue(char c);
+
 } // namespace composite_id
 
 // Text for any RecordId: its text, or the canonical composite form.

@@ -20,16 +20,6 @@ std::string_view trimmed(std::string_view text)
     return text;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // Quotes operator input for an error message: printable ASCII as is, other
 // bytes as \xNN, cut at 64 bytes, so a pasted binary blob stays readable.
@@ -84,8 +74,8 @@ IdInput IdInput::parse(std::string_view typed, config::IdFormat format)
             return input;
         }
         for (size_t digit_idx = 0; digit_idx < digits.size(); digit_idx += 2) {
-            const int high = hexValue(digits[digit_idx]);
-            const int low = hexValue(digits[digit_idx + 1]);
+            const int high = engine::composite_id::hexDigitValue(digits[digit_idx]);
+            const int low = engine::composite_id::hexDigitValue(digits[digit_idx + 1]);
             if (high < 0 || low < 0) {
                 const size_t bad = kHexPrefix.size() + digit_idx + (high < 0 ? 0 : 1);
                 input.m_error = "ID " + quoted(typed) + " starts with \"hex:\" but has " + quoted(typed.substr(bad, 1)) +
