@@ -8,7 +8,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   librdkafka-dev
   libsqlite3-dev sqlite3
-  nlohmann-json3-dev
+  nlohmann-json3-dev libsimdjson-dev
   kcat
   xvfb xauth imagemagick
   python3
