@@ -119,6 +119,7 @@ public:
     // An event older than this, of a record the set does not know, may be
     // one it has forgotten: the engine counts it stale.
     int64_t staleBeforeMs() const { return m_nowMs - m_horizonMs; }
+    int64_t horizonMs() const { return m_horizonMs; }
 
     size_t size() const;
     size_t bytesUsed() const;

@@ -2,6 +2,7 @@
 
 #include "record_id.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -59,8 +60,24 @@ struct Event {
     int64_t eventTimeMs = 0;
     uint8_t stage = 0;
     uint16_t partition = 0;  // stage-local source index (topic-partition)
+    // How long after its event time the message was written to the log
+    // (its Kafka timestamp minus eventTimeMs), saturated to [0, INT32_MAX]
+    // ms; 0 when unknown. A copy seen again that was written more than the
+    // dedup horizon after its event time is `stale`, whichever batch it was
+    // read in (see JoinEngine::onUnknownRecord). Sits in what was padding.
+    int32_t loggedAfterMs = 0;
     int64_t offset = 0;
+
+    void setLogTime(int64_t logTimeMs)
+    {
+        if (logTimeMs <= eventTimeMs || logTimeMs < 0)
+            loggedAfterMs = 0;
+        else
+            loggedAfterMs = static_cast<int32_t>(std::min<int64_t>(logTimeMs - eventTimeMs, INT32_MAX));
+    }
 };
+// Batches hold millions of these: the log time must not make them bigger.
+static_assert(sizeof(Event) == sizeof(RecordId) + 3 * sizeof(int64_t));
 
 // Why ingestion refused a message; counted per stage, never fatal.
 enum class RejectReason : uint8_t {
@@ -94,12 +111,15 @@ struct StageCounters {
     uint64_t lostOverflow = 0;   // of which by the open-record cap (early records: at stage 0)
     uint64_t clockSkew = 0;      // a latency ending here came out negative (recorded as 0)
     int64_t worstClockSkewMs = 0;  // the most negative of those, as a positive number (max, not a sum)
-    uint64_t stale = 0;          // unknown, and older than the dedup horizon: not opened, not matched
+    uint64_t stale = 0;          // a copy older than the dedup horizon (see Event::loggedAfterMs): not opened, not matched
     uint64_t lateHop = 0;        // intermediate stage seen after the record completed
     uint64_t idCollisions = 0;   // opaque ID whose hash hit a different ID's text: not joined
     std::array<uint64_t, static_cast<size_t>(RejectReason::Count)> rejected{};
 
     uint64_t rejectedTotal() const;
+    // Distinct records seen: a redelivery is not one, whether it came
+    // within the dedup horizon (duplicate) or after it (stale).
+    uint64_t records() const { return seen - duplicates - stale; }
     StageCounters& operator+=(const StageCounters& other);
     bool operator==(const StageCounters&) const = default;
 };

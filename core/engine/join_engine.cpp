@@ -198,7 +198,9 @@ void JoinEngine::onKnownRecord(OpenTable::Slot slot, const Event& event)
         return;
     }
     if (record.seenAt(stage)) {
-        bump(m_totals, counters, stage, &StageCounters::duplicates);
+        // Seen again while still open (e.g. its incoming not read yet):
+        // the same stale rule as a copy of a done record (onUnknownRecord).
+        bump(m_totals, counters, stage, isBeyondDedupHorizon(event) ? &StageCounters::stale : &StageCounters::duplicates);
         return;
     }
     if (record.isDone()) [[unlikely]] {
@@ -338,13 +340,21 @@ void JoinEngine::onUnknownRecord(const Event& event)
     const int last = lastStageIndex();
     if (const auto outcome = m_done.find(event.id.key, event.id.isComposite())) {
         StageCounters& counters = countersAt(stage, timeMs);
+        // A copy seen again is `stale`, not a duplicate, when it was written
+        // to the log more than the dedup horizon after its event time: the
+        // live path reads it about when it is written, when its entry may
+        // already be forgotten (the check below then calls it stale), so a
+        // read of the same data that still holds the entry (the audit, one
+        // batch) must call it stale too. The message's own times decide it,
+        // never where a batch ended or how topics interleaved.
+        uint64_t StageCounters::*const redelivered = isBeyondDedupHorizon(event) ? &StageCounters::stale : &StageCounters::duplicates;
         switch (outcome->kind) {
         case DoneSet::Kind::Matched:
-            bump(m_totals, counters, stage, &StageCounters::duplicates);
+            bump(m_totals, counters, stage, redelivered);
             break;
         case DoneSet::Kind::MatchedPartial:
             if (stage == 0 || stage == last) {
-                bump(m_totals, counters, stage, &StageCounters::duplicates);
+                bump(m_totals, counters, stage, redelivered);
                 break;
             }
             bump(m_totals, counters, stage, &StageCounters::lateHop);
@@ -360,15 +370,15 @@ void JoinEngine::onUnknownRecord(const Event& event)
                 recordEndToEnd(bucket, timeMs, timeMs - outcome->timeMs);
                 m_done.put(event.id.key, event.id.isComposite(), DoneSet::Kind::Matched, timeMs - outcome->timeMs, timeMs, timeMs);
             } else if (stage == 0) {
-                bump(m_totals, counters, stage, &StageCounters::duplicates);
+                bump(m_totals, counters, stage, redelivered);
             }
             break;
         case DoneSet::Kind::Orphan:
-            bump(m_totals, counters, stage, stage == 0 ? &StageCounters::lateIncoming : &StageCounters::duplicates);
+            bump(m_totals, counters, stage, stage == 0 ? &StageCounters::lateIncoming : redelivered);
             break;
         case DoneSet::Kind::LostEarly:
             if (stage != 0) {
-                bump(m_totals, counters, stage, &StageCounters::duplicates);
+                bump(m_totals, counters, stage, redelivered);
             } else if (outcome->stage == last) {
                 // Its processed copy was evicted by the cap before the
                 // incoming came: matched late, as a lost record processed late.
@@ -396,6 +406,11 @@ void JoinEngine::onUnknownRecord(const Event& event)
     }
     if (stage != 0)
         bump(m_totals, countersAt(stage, timeMs), stage, &StageCounters::early);
+}
+
+bool JoinEngine::isBeyondDedupHorizon(const Event& event) const
+{
+    return int64_t{event.loggedAfterMs} > m_done.horizonMs();
 }
 
 bool JoinEngine::insertRecord(const Event& event, bool incoming)

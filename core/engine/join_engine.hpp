@@ -161,6 +161,7 @@ private:
     void noteSkew(int stage, int64_t timeMs, int64_t skewMs);
     void recordEndToEnd(MetricBucket& bucket, int64_t completionMs, int64_t latencyMs);
     bool insertRecord(const Event& event, bool incoming);
+    bool isBeyondDedupHorizon(const Event& event) const;
     void evictOldest();
     void evict(OpenTable::Slot slot, LostReason reason, int64_t atMs, bool beforeScope = false);
     bool startedBeforeScope(uint64_t key, const OpenRecord& record) const;

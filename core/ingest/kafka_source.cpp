@@ -583,6 +583,7 @@ private:
         event.stage = static_cast<uint8_t>(part->stage);
         event.partition = part->index;
         event.offset = message->offset;
+        event.setLogTime(raw.kafkaTimestampMs);
         m_batch.events.push_back(event);
     }
 

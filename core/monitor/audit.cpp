@@ -37,8 +37,8 @@ void summarizeInto(AuditReport& report, engine::JoinEngine& engine, std::vector<
     report.perStage = engine.totals();
     const auto& first = report.perStage.front();
     const auto& last = report.perStage.back();
-    report.incoming = first.seen - first.duplicates;
-    report.processed = last.seen - last.duplicates;
+    report.incoming = first.records();
+    report.processed = last.records();
     report.matched = last.matched;
     const engine::Gauges gauges = engine.gauges();
     report.stuck = gauges.stuck;

@@ -109,7 +109,7 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
     const int64_t rateEndMs = newestMs - 1000;
     for (size_t stage_idx = 0; stage_idx < stageCount; ++stage_idx) {
         const auto counters = engine.metrics().countersBetween(static_cast<int>(stage_idx), rateEndMs - MonitorSnapshot::kRateSeconds * 1000, rateEndMs);
-        snapshot.ratePerSec[stage_idx] = static_cast<double>(counters.seen - counters.duplicates) / MonitorSnapshot::kRateSeconds;
+        snapshot.ratePerSec[stage_idx] = static_cast<double>(counters.records()) / MonitorSnapshot::kRateSeconds;
     }
 
     snapshot.freshnessMs.resize(stageCount, -1);
@@ -126,7 +126,7 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
         point.second = bucket.second;
         point.seen.resize(stageCount);
         for (size_t stage_idx = 0; stage_idx < stageCount; ++stage_idx)
-            point.seen[stage_idx] = bucket.stages[stage_idx].seen - bucket.stages[stage_idx].duplicates;
+            point.seen[stage_idx] = bucket.stages[stage_idx].records();
         point.matched = bucket.stages[stageCount - 1].matched;
         if (!bucket.endToEnd.empty()) {
             point.p50 = bucket.endToEnd.percentile(50);

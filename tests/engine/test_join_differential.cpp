@@ -73,7 +73,7 @@ public:
         if (found != m_open.end()) {
             Record& record = found->second;
             if (record.stages.count(stage)) {
-                ++counters.duplicates;
+                ++(event.loggedAfterMs > m_horizon ? counters.stale : counters.duplicates);
                 return;
             }
             if (record.done) {
@@ -124,13 +124,15 @@ public:
             done = (m_done.erase(done), m_done.end());  // expired
         if (done != m_done.end()) {
             Done& outcome = done->second;
+            // Written to the log more than the horizon after its time: stale.
+            uint64_t& redelivered = event.loggedAfterMs > m_horizon ? counters.stale : counters.duplicates;
             switch (outcome.kind) {
             case DoneSet::Kind::Matched:
-                ++counters.duplicates;
+                ++redelivered;
                 break;
             case DoneSet::Kind::MatchedPartial:
                 if (stage == 0 || stage == last) {
-                    ++counters.duplicates;
+                    ++redelivered;
                 } else {
                     ++counters.lateHop;
                     if (m_config.stageCount == 3)
@@ -143,15 +145,15 @@ public:
                     endToEnd(time - outcome.time);
                     outcome = {DoneSet::Kind::Matched, floorSeconds(time), 0, 0};
                 } else if (stage == 0) {
-                    ++counters.duplicates;
+                    ++redelivered;
                 }
                 break;
             case DoneSet::Kind::Orphan:
-                ++(stage == 0 ? counters.lateIncoming : counters.duplicates);
+                ++(stage == 0 ? counters.lateIncoming : redelivered);
                 break;
             case DoneSet::Kind::LostEarly:
                 if (stage != 0) {
-                    ++counters.duplicates;
+                    ++redelivered;
                 } else if (outcome.stage == last) {
                     ++m_totals[static_cast<size_t>(last)].lateAfterLost;
                     endToEnd(outcome.time - time);
@@ -516,6 +518,9 @@ Scenario arrange(const Plan& plan, const std::vector<int64_t>& stageLag)
     Scenario scenario;
     for (const auto& [arrival, idx] : order) {
         scenario.arrivals.push_back(plan.events[idx].event);
+        // Written when it happened plus its jitter or late-copy delay; the
+        // stage's read lag is the consumer's, not the log's.
+        scenario.arrivals.back().setLogTime(plan.events[idx].trueTime + plan.events[idx].delay);
         scenario.arrivalClock.push_back(arrival);
     }
     scenario.endClock = order.empty() ? 0 : order.back().first;

@@ -267,6 +267,44 @@ private slots:
         QCOMPARE(total(engine, 1).duplicates, 1u);
     }
 
+    // Rule 4, read in one batch (the audit): the original and its copy
+    // written 5 min later, before the dedup clock moves. The entry is still
+    // held, yet the copy is stale as the live path (which had forgotten it)
+    // says; a copy written within the horizon stays a duplicate.
+    void staleDoesNotDependOnBatchBoundaries()
+    {
+        EngineConfig cfg = config();
+        cfg.dedupHorizonMs = 3 * kMinute;
+        JoinEngine engine(cfg);
+        Event lateIncoming = ev(idOf(1), 0, kBase);
+        lateIncoming.setLogTime(kBase + 5 * kMinute);
+        Event lateProcessed = ev(idOf(1), 1, kBase + 500);
+        lateProcessed.setLogTime(kBase + 5 * kMinute + 500);
+        Event soonProcessed = ev(idOf(2), 1, kBase + 700);
+        soonProcessed.setLogTime(kBase + 2 * kMinute);
+        feed(engine, {ev(idOf(1), 0, kBase), ev(idOf(1), 1, kBase + 500), ev(idOf(2), 0, kBase + 600), ev(idOf(2), 1, kBase + 700),
+                      lateIncoming, lateProcessed, soonProcessed});
+        QCOMPARE(total(engine, 0).stale, 1u);
+        QCOMPARE(total(engine, 1).stale, 1u);
+        QCOMPARE(total(engine, 0).duplicates, 0u);
+        QCOMPARE(total(engine, 1).duplicates, 1u);
+        QCOMPARE(total(engine, 1).matched, 2u);
+        // The same while the record is still open: processed read before
+        // its incoming (early), its late copy, then the incoming.
+        Event lateEarly = ev(idOf(4), 1, kBase + 900);
+        lateEarly.setLogTime(kBase + 5 * kMinute);
+        feed(engine, {ev(idOf(4), 1, kBase + 900), lateEarly, ev(idOf(4), 0, kBase + 800)});
+        QCOMPARE(total(engine, 1).stale, 2u);
+        QCOMPARE(total(engine, 1).duplicates, 1u);
+        QCOMPARE(total(engine, 1).matched, 3u);
+        // Saturation: a log time years later does not wrap to a small lag.
+        Event ancient = ev(idOf(3), 0, kBase);
+        ancient.setLogTime(kBase + 400LL * 24 * 3600 * 1000);
+        QCOMPARE(ancient.loggedAfterMs, INT32_MAX);
+        ancient.setLogTime(kBase - 1000);  // written "before" its time: unknown
+        QCOMPARE(ancient.loggedAfterMs, 0);
+    }
+
     // Rule 5: early records evicted by the cap are lost (overflow), not
     // orphans, and matched late if their incoming comes.
     void capEvictedEarlyRecordsAreLostAndMatchLate()

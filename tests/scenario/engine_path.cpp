@@ -153,6 +153,7 @@ Observed runEnginePath(const Fixture& fixture, const ReadOrder& order)
             event.stage = static_cast<uint8_t>(source.stage);
             event.partition = source.index;
             event.offset = offset;
+            event.setLogTime(message.timestampMs);
             ingestAt(*engine, std::span<const engine::Event>(&event, 1), now);
             // As the monitor does between batches: watermarks and dedup
             // expiry move with every event, judging waits for the round's end.

@@ -120,13 +120,6 @@ private slots:
                                     joinLines(mismatches, "    ") +
                                     (notes.empty() ? std::string() : "\n  not checked:" + joinLines(notes, "    ")) +
                                     (observed.describe.empty() ? std::string() : "\n  the path said: " + observed.describe);
-        // Known open bugs, named here so they fail loudly the day they are
-        // fixed (XPASS) and are never silently skipped. Each is in the
-        // issue's closing note.
-        if (fixture.file.find("09_redelivery_after_dedup_horizon") != std::string::npos && which == Path::Audit)
-            QEXPECT_FAIL("", "open: the audit reads the original and its redelivery in one batch, before the dedup clock "
-                             "moves, and calls it a duplicate where the live path says stale (batch-boundary dependence)",
-                         Abort);
         QVERIFY2(mismatches.empty(), message.c_str());
     }
 
