@@ -1,11 +1,10 @@
 #include "lookup_command.hpp"
 
 #include "command_args.hpp"
-#include "time_argument.hpp"
+#include "replay_range.hpp"
 
 #include "core/config/config_loader.hpp"
 #include "core/monitor/record_lookup.hpp"
-#include "core/monitor/time_text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -86,29 +85,8 @@ int runLookupCommand(int argc, char* argv[])
 
     const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     monitor::AuditRange range;
-    range.toMs = nowMs;
-    range.nowMs = nowMs;
-    if (const auto to = args.value("--to")) {
-        const TimeArgument parsed = parseTimeArgument(*to, nowMs);
-        if (!parsed.ok)
-            return fail("--to " + parsed.error);
-        range.toMs = parsed.unixMs;
-    }
-    range.fromMs = std::min(range.toMs, nowMs) - config.window.count();
-    if (const auto from = args.value("--from")) {
-        const TimeArgument parsed = parseTimeArgument(*from, nowMs);
-        if (!parsed.ok)
-            return fail("--from " + parsed.error);
-        range.fromMs = parsed.unixMs;
-    }
-    if (const auto timeout = args.value("--connect-timeout-ms")) {
-        const TimeArgument parsed = parseTimeArgument(*timeout, 0);
-        if (!parsed.ok || parsed.unixMs <= 0)
-            return fail("--connect-timeout-ms expects a positive number of milliseconds, got \"" + *timeout + "\"");
-        range.connectTimeoutMs = parsed.unixMs;
-    }
-    if (range.toMs <= range.fromMs)
-        return fail("--to (" + monitor::formatRfc3339(range.toMs) + ") must be after --from (" + monitor::formatRfc3339(range.fromMs) + ")");
+    if (const std::string problem = readReplayRange(args, config.window.count(), nowMs, range); !problem.empty())
+        return fail(problem);
 
     const monitor::LookupOutcome outcome = monitor::runLookup(config, range, ids, [](const std::string& line) {
         std::fprintf(stderr, "slatrack lookup: %s\n", line.c_str());
