@@ -45,9 +45,10 @@ config::KafkaConfig kafkaFor(const ingest::MockBroker& broker)
     return kafka;
 }
 
-// Message `offset` of every partition was produced at base + 10 ms x offset,
-// so the age of the first uncommitted message tells which one was read.
-constexpr int64_t kStepMs = 10;
+// Message `offset` of every partition was produced at base + 1 s x offset,
+// so the age of the first uncommitted message tells which one was read
+// (a step longer than a read can take).
+constexpr int64_t kStepMs = 1'000;
 
 std::string produce(const std::string& brokers, const std::string& topic, int32_t partition, int count, int64_t baseMs)
 {
@@ -169,7 +170,7 @@ const ingest::GroupPartitionLag* partitionOf(const GroupLag& lag, int32_t partit
 
 // incoming: partition 0 holds 60 messages, partition 1 holds 40, partition
 // 2 is empty; the processor committed 30 on 0, 25 on 1, 0 on 2.
-constexpr int64_t kAge = 20'000;
+constexpr int64_t kAge = 100'000;  // of the first message; offset 59 is 41 s old
 struct Fixture {
     ingest::MockBroker broker;
     int64_t baseMs = wallMs() - kAge;
@@ -223,7 +224,7 @@ private slots:
         QCOMPARE(p2->messages, 0);
         QCOMPARE(p2->timeMs, 0);
         // The first uncommitted message of partition 0 is offset 30, made at
-        // base + 300 ms: its age when read, not the first's or the last's.
+        // base + 30 s: its age when read, not the first's or the last's.
         const int64_t made0 = fixture.baseMs + kStepMs * 30;
         QVERIFY2(p0->timeMs >= readFrom - made0 && p0->timeMs <= readTo - made0,
                  qPrintable(QStringLiteral("time lag %1 ms, expected %2..%3").arg(p0->timeMs).arg(readFrom - made0).arg(readTo - made0)));
@@ -349,7 +350,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(poller.latest()[0].state == GroupLagState::Ok, 15'000);
         // The processor stalls while records keep coming: growing.
         for (int round = 0; round < 8; ++round) {
-            QCOMPARE(produce(fixture.broker.bootstrapServers(), "incoming", 0, 200, wallMs()), std::string());
+            QCOMPARE(produce(fixture.broker.bootstrapServers(), "incoming", 0, 200, wallMs() - 200 * kStepMs), std::string());
             std::this_thread::sleep_for(std::chrono::milliseconds(150));
         }
         QTRY_VERIFY_WITH_TIMEOUT(poller.latest()[0].trend == LagTrend::Growing, 15'000);
@@ -398,7 +399,9 @@ private slots:
         QCOMPARE(lag[0].at("stage").get<std::string>(), std::string("incoming"));
         QCOMPARE(lag[0].at("state").get<std::string>(), std::string("ok"));
         QCOMPARE(lag[0].at("msgs").get<int64_t>(), 45);
-        QVERIFY(lag[0].at("time_ms").get<int64_t>() >= kAge);
+        // The older of the two first-uncommitted messages: partition 1's, offset 25.
+        QVERIFY(lag[0].at("time_ms").get<int64_t>() >= kAge - 25 * kStepMs);
+        QVERIFY(lag[0].at("time_ms").get<int64_t>() < kAge);
         QCOMPARE(lag[0].at("partitions").size(), size_t(3));
         QCOMPARE(lag[0].at("partitions")[0].at("msgs").get<int64_t>(), 30);
         QCOMPARE(lag[0].at("partitions")[0].at("committed").get<int64_t>(), 30);
