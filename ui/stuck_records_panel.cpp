@@ -37,6 +37,9 @@ StuckRecordsPanel::StuckRecordsPanel(QWidget* parent)
     // let it widen the window.
     m_summary->setWordWrap(true);
     layout->addWidget(m_view, 1);
+    // Takes the room only while the table is hidden (can't judge), so the
+    // reason stays under the title instead of floating mid-panel.
+    layout->addStretch(0);
 
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
