@@ -39,7 +39,9 @@ inline constexpr double kSteadyFraction = 0.10;
 
 // Trend of `samples` (reader time ms, lag in messages), oldest first: the
 // least-squares slope over the last kTrendSamples, times their span,
-// against the steady band above. Pure: any thread.
+// against the steady band above; a newest read that moved against that
+// slope by more than the band turns it (a drained backlog is shrinking at
+// once, not "growing" for another 15 s). Pure: any thread.
 LagTrend lagTrend(const std::deque<std::pair<int64_t, int64_t>>& samples);
 
 struct GroupPartitionLag {

@@ -324,6 +324,12 @@ private slots:
         QCOMPARE(ingest::lagTrend(Samples{{0, 700}, {5'000, 400}, {10'000, 100}}), LagTrend::Shrinking);
         // Jitter of a batch either way is steady.
         QCOMPARE(ingest::lagTrend(Samples{{0, 100}, {5'000, 130}, {10'000, 90}, {15'000, 120}}), LagTrend::Steady);
+        // Measured on the demo's processor after a 15 s stall: the backlog
+        // drained between two reads; the fit alone still said growing.
+        QCOMPARE(ingest::lagTrend(Samples{{0, 1'547}, {5'000, 1'547}, {10'000, 4'048}, {15'000, 6'549}, {20'000, 9'046}, {25'000, 1'547}}),
+                 LagTrend::Shrinking);
+        QCOMPARE(ingest::lagTrend(Samples{{0, 9'000}, {5'000, 7'000}, {10'000, 5'000}, {15'000, 3'000}, {20'000, 1'000}, {25'000, 6'000}}),
+                 LagTrend::Growing);
         // Only the last kTrendSamples count: an old climb has ended.
         QCOMPARE(ingest::lagTrend(Samples{{0, 0}, {5'000, 5'000}, {10'000, 9'000}, {15'000, 9'000}, {20'000, 9'010}, {25'000, 9'000},
                                           {30'000, 9'005}, {35'000, 9'000}}),
