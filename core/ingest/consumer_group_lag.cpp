@@ -97,10 +97,14 @@ LagTrend lagTrend(const std::deque<std::pair<int64_t, int64_t>>& samples)
     const double span = static_cast<double>(samples.back().first) - t0;
     const double change = covariance / variance * span;
     const double band = std::max(kSteadyMessages, kSteadyFraction * meanL);
+    // The fit trails a turn by half its window: a backlog that has just
+    // drained would still read "growing" for 15 s. A newest read that moved
+    // against the fit by more than the band wins.
+    const double lastStep = static_cast<double>(samples.back().second - samples[samples.size() - 2].second);
     if (change > band)
-        return LagTrend::Growing;
+        return lastStep < -band ? LagTrend::Shrinking : LagTrend::Growing;
     if (change < -band)
-        return LagTrend::Shrinking;
+        return lastStep > band ? LagTrend::Growing : LagTrend::Shrinking;
     return LagTrend::Steady;
 }
 
