@@ -8,6 +8,10 @@
 #include <chrono>
 #include <set>
 
+#if defined(__linux__)
+#include <pthread.h>
+#endif
+
 namespace slatrack::ingest {
 
 namespace {
@@ -440,6 +444,11 @@ std::vector<GroupLag> ConsumerGroupLagPoller::latest() const
 
 void ConsumerGroupLagPoller::run()
 {
+#if defined(__linux__)
+    // Named so that per-thread CPU figures (slatrack-bench ui, top -H) can
+    // tell it from the consumer and engine threads.
+    pthread_setname_np(pthread_self(), "slatrack-lag");
+#endif
     // The client is made here, not in the constructor: creating it resolves
     // and connects, which must not hold up the monitor's start.
     m_reader = std::make_unique<ConsumerGroupLagReader>(m_kafka, m_options.timeoutMs, &m_stop);
