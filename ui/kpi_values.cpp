@@ -135,6 +135,11 @@ KpiValue pipelineLagValue(const monitor::MonitorSnapshot& snapshot)
     // A group that cannot be read wins: a known lag beside it must not
     // read as "the pipeline is this far behind" when part of it is unknown.
     for (const monitor::GroupLag& group : snapshot.pipelineLag) {
+        if (group.state == monitor::GroupLagState::Ok && snapshot.takenAtMs - group.readAtMs > kPipelineLagStaleMs) {
+            out.detail = u"can't judge: group "_s + QString::fromStdString(group.group) + u" last read "_s
+                         + durationText(snapshot.takenAtMs - group.readAtMs) + u" ago"_s;
+            return out;
+        }
         if (group.state != monitor::GroupLagState::Ok) {
             out.detail = u"can't judge: "_s + QString::fromStdString(group.why);
             if (group.state == monitor::GroupLagState::CantJudge && group.why.find(group.group) == std::string::npos)

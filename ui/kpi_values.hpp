@@ -42,6 +42,10 @@ bool canJudgeStuck(const monitor::MonitorSnapshot& snapshot);
 // Untrusted: the stuck count and list are held, "at least", and shown as
 // such (the tile's "—", the panel's grey reason), never as the whole story.
 StageJudgement stuckJudgement(const monitor::MonitorSnapshot& snapshot);
+// A consumer group's lag read longer ago than this is not shown as now:
+// the poller reads every 5 s and a read against a dead broker ends within
+// about 16 s, so an older read means the poller itself is stuck.
+inline constexpr int64_t kPipelineLagStaleMs = 30'000;
 // The pipeline's lag tile: the consumer group furthest behind (by the age
 // of its first uncommitted message), or "—" with why it cannot be told.
 KpiValue pipelineLagValue(const monitor::MonitorSnapshot& snapshot);

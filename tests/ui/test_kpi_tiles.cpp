@@ -304,6 +304,14 @@ private slots:
         QCOMPARE(lag->detailText(), u"group processor-app \u00b7 45 msgs \u00b7 steady"_s);
         QCOMPARE(lag->tone(), ui::Tone::Good);
 
+        // A read from 45 s ago is not "now" (the poller reads every 5 s).
+        monitor::GroupLag old = group;
+        old.readAtMs = base->takenAtMs - 45'000;
+        lag = show({old});
+        QCOMPARE(lag->valueText(), u"\u2014"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Neutral);
+        QCOMPARE(lag->detailText(), u"can't judge: group processor-app last read 45.0 s ago"_s);
+
         // One group unknown beside a known one: the tile cannot tell.
         monitor::GroupLag typo;
         typo.group = "procesor-app";
