@@ -363,7 +363,18 @@ private slots:
         QVERIFY(poller.latest()[0].messages > 45);
         // Nothing moves any more: steady.
         QTRY_VERIFY_WITH_TIMEOUT(poller.latest()[0].trend == LagTrend::Steady, 15'000);
+        // The brokers stop answering: the next read says so, never 0.
+        fixture.broker.setBrokerDown(-1);
+        QTRY_VERIFY_WITH_TIMEOUT(poller.latest()[0].state == GroupLagState::CantJudge, 20'000);
+        const GroupLag blind = poller.latest()[0];
+        QVERIFY2(blind.why.find("no answer") != std::string::npos, blind.why.c_str());
+        QCOMPARE(blind.messages, -1);
+        QCOMPARE(blind.trend, LagTrend::Unknown);
+        // Stopping does not wait out the dead broker's timeouts for long.
+        const auto stopFrom = std::chrono::steady_clock::now();
         poller.stop();
+        const auto stopMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stopFrom).count();
+        qInfo("stop with the brokers down took %lld ms", static_cast<long long>(stopMs));
     }
 
     void monitorPublishesPipelineLagInSnapshotAndStatus()
