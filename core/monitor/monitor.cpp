@@ -50,6 +50,8 @@ Monitor::Monitor(config::PipelineConfig config, MonitorOptions options)
     sourceOptions.log = m_options.log;
     sourceOptions.metadataRefreshMs = m_options.metadataRefreshMs;
     m_source = std::make_unique<ingest::KafkaSource>(m_config, std::move(sourceOptions), m_queue);
+    if (ingest::ConsumerGroupLagPoller::wanted(m_config))
+        m_lagPoller = std::make_unique<ingest::ConsumerGroupLagPoller>(m_config, ingest::LagPollerOptions{m_options.pipelineLagIntervalMs, 3'000, m_options.log});
 }
 
 Monitor::~Monitor() { stop(); }
@@ -58,6 +60,8 @@ void Monitor::start()
 {
     m_stop = false;
     m_source->start();
+    if (m_lagPoller)
+        m_lagPoller->start();
     m_thread = std::thread([this] { run(); });
 }
 
@@ -67,6 +71,8 @@ void Monitor::stop()
         return;
     m_queue.close();  // unblocks a consumer waiting on a full queue
     m_source->stop();
+    if (m_lagPoller)
+        m_lagPoller->stop();
     if (m_thread.joinable())
         m_thread.join();
 }
@@ -194,6 +200,8 @@ void Monitor::publish(int64_t nowMs)
     snapshot->partitions = status.partitions;
     for (const auto& partition : status.partitions)
         snapshot->totalLag += partition.lag;
+    if (m_lagPoller)
+        snapshot->pipelineLag = m_lagPoller->latest();
     snapshot->rejectedSamples.assign(m_rejectedSamples.begin(), m_rejectedSamples.end());
     // Lost records leave the engine here; until the store exists they are
     // counted in the snapshot and dropped.

@@ -5,6 +5,7 @@
 #include "core/config/pipeline_config.hpp"
 #include "core/engine/join_engine.hpp"
 #include "core/ingest/batch_queue.hpp"
+#include "core/ingest/consumer_group_lag.hpp"
 #include "core/ingest/kafka_source.hpp"
 
 #include <atomic>
@@ -23,6 +24,7 @@ struct MonitorOptions {
     int64_t publishIntervalMs = 250;    // at most 4 snapshots/s
     std::optional<int64_t> fromMs;      // replay start; default now - window
     int64_t metadataRefreshMs = 10'000; // partition discovery (SourceOptions::metadataRefreshMs)
+    int64_t pipelineLagIntervalMs = ingest::kDefaultLagPollIntervalMs;  // consumer_group reads
     // Called on the engine thread with every new snapshot; keep it short
     // (hand it to your own thread/event loop).
     std::function<void(SnapshotPtr)> onSnapshot;
@@ -74,6 +76,7 @@ private:
     int64_t m_fromMs = 0;
     ingest::BatchQueue m_queue;
     std::unique_ptr<ingest::KafkaSource> m_source;
+    std::unique_ptr<ingest::ConsumerGroupLagPoller> m_lagPoller;  // null: no consumer_group configured
     std::unique_ptr<engine::JoinEngine> m_engine;  // engine thread only
     std::thread m_thread;
     std::atomic<bool> m_stop{false};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/engine_types.hpp"
+#include "core/ingest/group_lag.hpp"
 #include "core/ingest/source_progress.hpp"
 
 #include <cstdint>
@@ -48,6 +49,10 @@ struct GaugeSample {
     uint64_t lost = 0;  // cumulative
 };
 
+using ingest::GroupLag;
+using ingest::GroupLagState;
+using ingest::GroupPartitionLag;
+using ingest::LagTrend;
 using ingest::PartitionLag;
 using ingest::StageHealth;
 using ingest::StageHealthState;
@@ -90,8 +95,15 @@ struct MonitorSnapshot {
 
     std::vector<SecondPoint> series;      // last kSeriesSeconds, ascending
     std::vector<GaugeSample> gaugeSeries; // last kSeriesSeconds of publications
+    // slatrack's own position behind the high watermarks (its consumer),
+    // not the pipeline's lag.
     std::vector<PartitionLag> partitions;
     int64_t totalLag = 0;
+    // The pipeline's lag: each configured consumer group's committed
+    // offsets against the ends of its stage's topics, read every few
+    // seconds on a helper thread (ingest/consumer_group_lag). Empty when
+    // the config names no consumer_group.
+    std::vector<GroupLag> pipelineLag;
 
     std::vector<engine::StuckRecord> oldestStuck;  // up to kStuckSample, oldest first
     std::vector<std::string> rejectedSamples;      // "stage topic[p]@offset: reason: detail"

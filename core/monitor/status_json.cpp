@@ -14,7 +14,42 @@ nlohmann::json latencyJson(const LatencySummary& summary)
     // The same shape everywhere: count and percentiles in ms.
     return {{"count", summary.count}, {"p50", summary.p50}, {"p90", summary.p90}, {"p95", summary.p95}, {"p99", summary.p99}, {"max", summary.max}};
 }
+// Unknown is null, never a number a reader could take for "no lag".
+nlohmann::json knownOrNull(int64_t value)
+{
+    return value < 0 ? nlohmann::json(nullptr) : nlohmann::json(value);
+}
+
 } // namespace
+
+nlohmann::json pipelineLagJson(const std::vector<GroupLag>& groups)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const GroupLag& group : groups) {
+        nlohmann::json partitions = nlohmann::json::array();
+        for (const GroupPartitionLag& partition : group.partitions)
+            partitions.push_back({{"topic", partition.topic},
+                                  {"partition", partition.partition},
+                                  {"committed", knownOrNull(partition.committed)},
+                                  {"high_watermark", knownOrNull(partition.highWatermark)},
+                                  {"msgs", knownOrNull(partition.messages)},
+                                  {"time_ms", knownOrNull(partition.timeMs)},
+                                  {"trend", ingest::lagTrendName(partition.trend)},
+                                  {"why", partition.why}});
+        out.push_back({{"group", group.group},
+                       {"stage", group.stageName},
+                       {"topics", group.topics},
+                       {"state", ingest::groupLagStateName(group.state)},
+                       {"why", group.why},
+                       {"read_at_ms", group.readAtMs == 0 ? nlohmann::json(nullptr) : nlohmann::json(group.readAtMs)},
+                       {"msgs", knownOrNull(group.messages)},
+                       {"time_ms", knownOrNull(group.timeMs)},
+                       {"unknown_partitions", group.unknownPartitions},
+                       {"trend", ingest::lagTrendName(group.trend)},
+                       {"partitions", std::move(partitions)}});
+    }
+    return out;
+}
 
 nlohmann::json healthJson(const std::vector<StageHealth>& health, const std::vector<std::string>& stageNames)
 {
@@ -107,6 +142,7 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
         {"hop_latency_ms", {{"last_minute", hopLatencyJson(snapshot.hopLatencyLastMinute, snapshot.stageNames)},
                             {"since_start", hopLatencyJson(snapshot.hopLatencySinceStart, snapshot.stageNames)}}},
         {"lag", {{"total", snapshot.totalLag}, {"partitions", lag}}},
+        {"pipeline_lag", pipelineLagJson(snapshot.pipelineLag)},
         {"watermark_age_ms", snapshot.freshnessMs},
     };
     return dumpJson(line);
