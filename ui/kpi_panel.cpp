@@ -40,7 +40,7 @@ KpiPanel::KpiPanel(QWidget* parent)
 void KpiPanel::showSnapshot(const monitor::MonitorSnapshot& snapshot)
 {
     for (const KpiValue& value : kpiValues(snapshot))
-        tile(value.id)->setValue(value.text, value.tone, value.detail);
+        tile(value.id)->setValue(value.text, value.tone, value.detail, value.breakdown);
 }
 
 void KpiPanel::applyTheme(const Theme& theme)

@@ -28,7 +28,7 @@ const QString kDash = u"\u2014"_s;
 
 KpiValue latencyValue(KpiId id, const monitor::MonitorSnapshot& snapshot, int64_t ms, LatencyUnit unit, const StageJudgement& trust)
 {
-    KpiValue out{id, kpiTitle(id), {}, Tone::Neutral, {}};
+    KpiValue out{id, kpiTitle(id), {}, Tone::Neutral, {}, {}};
     const QString sla = u"SLA "_s + durationText(snapshot.slaMs);
     if (trust.trust == StageTrust::Blind) {
         out.text = {kDash, {}};
@@ -58,7 +58,7 @@ KpiValue latencyValue(KpiId id, const monitor::MonitorSnapshot& snapshot, int64_
 // count above 0 (those records really were judged) keeps its number.
 KpiValue judgedCount(KpiId id, uint64_t count, CountUnit unit, Tone whenAboveZero, const QString& detail, const StageJudgement& trust)
 {
-    KpiValue out{id, kpiTitle(id), countTextIn(count, unit, u"rec"_s), count > 0 ? whenAboveZero : Tone::Good, detail};
+    KpiValue out{id, kpiTitle(id), countTextIn(count, unit, u"rec"_s), count > 0 ? whenAboveZero : Tone::Good, detail, {}};
     if (trust.trust != StageTrust::Trusted) {
         if (count == 0)
             out.text = {kDash, {}};
@@ -125,9 +125,40 @@ StageJudgement stuckJudgement(const monitor::MonitorSnapshot& snapshot)
     return judged;
 }
 
+// One line per partition, furthest behind first, at most kBreakdownLines:
+// which partition of which group is behind, by how much, and which way.
+QString pipelineLagBreakdown(const std::vector<monitor::GroupLag>& groups)
+{
+    constexpr size_t kBreakdownLines = 12;
+    struct Line {
+        int64_t timeMs, messages;
+        QString text;
+    };
+    std::vector<Line> lines;
+    for (const monitor::GroupLag& group : groups)
+        for (const ingest::GroupPartitionLag& part : group.partitions) {
+            QString text = QString::fromStdString(group.group) + u" "_s + QString::fromStdString(part.topic) + u'['
+                           + QString::number(part.partition) + u"]: "_s;
+            if (part.messages < 0)
+                text += u"unknown ("_s + QString::fromStdString(part.why) + u')';
+            else
+                text += groupedCount(static_cast<uint64_t>(part.messages)) + u" msgs"_s
+                        + (part.timeMs >= 0 ? u", "_s + latencyText(part.timeMs).value + u' ' + latencyText(part.timeMs).unit : QString())
+                        + (part.trend != monitor::LagTrend::Unknown ? u", "_s + QString::fromLatin1(ingest::lagTrendName(part.trend)) : QString());
+            lines.push_back({part.messages < 0 ? INT64_MAX : part.timeMs, part.messages, std::move(text)});
+        }
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return std::pair(a.timeMs, a.messages) > std::pair(b.timeMs, b.messages); });
+    QStringList out;
+    for (size_t line_idx = 0; line_idx < std::min(lines.size(), kBreakdownLines); ++line_idx)
+        out << lines[line_idx].text;
+    if (lines.size() > kBreakdownLines)
+        out << QStringLiteral("… and %1 more partitions (status JSON: pipeline_lag)").arg(lines.size() - kBreakdownLines);
+    return out.join(u'\n');
+}
+
 KpiValue pipelineLagValue(const monitor::MonitorSnapshot& snapshot)
 {
-    KpiValue out{KpiId::PipelineLag, kpiTitle(KpiId::PipelineLag), {kDash, {}}, Tone::Neutral, {}};
+    KpiValue out{KpiId::PipelineLag, kpiTitle(KpiId::PipelineLag), {kDash, {}}, Tone::Neutral, {}, {}};
     if (snapshot.pipelineLag.empty()) {
         out.detail = u"no consumer_group in the config"_s;
         return out;
@@ -160,6 +191,7 @@ KpiValue pipelineLagValue(const monitor::MonitorSnapshot& snapshot)
     if (snapshot.pipelineLag.size() > 1)
         detail += QStringLiteral(" · worst of %1 groups").arg(snapshot.pipelineLag.size());
     out.detail = detail;
+    out.breakdown = pipelineLagBreakdown(snapshot.pipelineLag);
     if (group.timeMs >= 0) {
         out.text = latencyText(group.timeMs);
     } else {
@@ -190,7 +222,7 @@ std::array<KpiValue, kKpiCount> kpiValues(const monitor::MonitorSnapshot& snapsh
 
     const RateUnit rateUnit = rateUnitFor(std::max(inRate, outRate));
     const auto rateValue = [&](KpiId id, double rate, size_t stage, const StageJudgement& trust) {
-        KpiValue value{id, kpiTitle(id), rateTextIn(rate, rateUnit), Tone::Neutral, rateSpan + stageName(snapshot, stage)};
+        KpiValue value{id, kpiTitle(id), rateTextIn(rate, rateUnit), Tone::Neutral, rateSpan + stageName(snapshot, stage), {}};
         if (trust.trust == StageTrust::Blind) {
             value.text = {kDash, {}};
             value.detail = trust.reason;
@@ -220,7 +252,7 @@ std::array<KpiValue, kKpiCount> kpiValues(const monitor::MonitorSnapshot& snapsh
 
     out[4] = {KpiId::Open, kpiTitle(KpiId::Open), countTextIn(gauges.open, countUnit, u"rec"_s), Tone::Neutral,
               gauges.early > 0 ? QStringLiteral("+ %1 seen on a later stage first").arg(groupedCount(gauges.early))
-                               : u"awaiting a later stage"_s};
+                               : u"awaiting a later stage"_s, {}};
 
     const StageJudgement stuckTrust = stuckJudgement(snapshot);
     out[5] = judgedCount(KpiId::Stuck, gauges.stuck, countUnit, Tone::Bad, u"now \u00b7 open > SLA "_s + durationText(snapshot.slaMs), stuckTrust);
@@ -246,7 +278,7 @@ std::array<KpiValue, kKpiCount> kpiValues(const monitor::MonitorSnapshot& snapsh
     out[8] = pipelineLagValue(snapshot);
 
     // Alerting does not exist yet; a tile that looked "OK" would be a lie.
-    out[9] = {KpiId::Alerts, kpiTitle(KpiId::Alerts), {u"no alerting configured"_s, {}}, Tone::Neutral, {}};
+    out[9] = {KpiId::Alerts, kpiTitle(KpiId::Alerts), {u"no alerting configured"_s, {}}, Tone::Neutral, {}, {}};
     return out;
 }
 

@@ -24,6 +24,7 @@ struct KpiValue {
     ValueText text;   // value big, unit small
     Tone tone = Tone::Neutral;
     QString detail;   // one short line under the number: the SLA, the span
+    QString breakdown;  // more lines for the tooltip (e.g. lag per partition); empty: the detail alone
 };
 
 // Latency above this fraction of the SLA is amber: there is still room, but

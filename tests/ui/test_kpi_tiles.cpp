@@ -304,6 +304,18 @@ private slots:
         QCOMPARE(lag->detailText(), u"group processor-app \u00b7 45 msgs \u00b7 steady"_s);
         QCOMPARE(lag->tone(), ui::Tone::Good);
 
+        // Per partition in the tooltip, furthest behind first, unknown on top.
+        ingest::GroupPartitionLag p0{"incoming", 0, 100, 130, 30, 400, monitor::LagTrend::Steady, {}};
+        ingest::GroupPartitionLag p1{"incoming", 1, 50, 65, 15, 9'000, monitor::LagTrend::Growing, {}};
+        ingest::GroupPartitionLag p2{"incoming", 2, -1, 10, -1, -1, monitor::LagTrend::Unknown, "no committed offset"};
+        monitor::GroupLag split = group;
+        split.partitions = {p0, p1, p2};
+        lag = show({split});
+        QCOMPARE(lag->toolTip(), u"group processor-app \u00b7 45 msgs \u00b7 steady\n"
+                                 "processor-app incoming[2]: unknown (no committed offset)\n"
+                                 "processor-app incoming[1]: 15 msgs, 9.00 s, growing\n"
+                                 "processor-app incoming[0]: 30 msgs, 400 ms, steady"_s);
+
         // A read from 45 s ago is not "now" (the poller reads every 5 s).
         monitor::GroupLag old = group;
         old.readAtMs = base->takenAtMs - 45'000;
