@@ -61,10 +61,18 @@ void Monitor::start()
         if (auto restored = m_store->start(engineConfigFor(m_config))) {
             m_engine = std::move(restored);
             m_fromMs = m_store->restoredFrom()->meta.scopeStartMs;
-            for (const store::StoredPosition& pos : m_store->restoredFrom()->meta.positions)
+            for (const store::StoredPosition& pos : m_store->restoredFrom()->meta.positions) {
                 sourceOptions.resume.push_back(ingest::PartitionPosition{pos.topic, pos.partition, static_cast<uint8_t>(pos.stage), pos.index, pos.nextOffset});
+                // Caught up is proven, never remembered (kafka_source.hpp):
+                // what was proven before the restart says nothing now, and
+                // would let the watermarks run with the wall clock over
+                // records written while we were down.
+                m_engine->setCaughtUp(pos.stage, pos.index, false);
+            }
         }
         m_store->setScopeStart(m_fromMs);
+        // Seconds leaving the engine's memory go to the store, from the first batch.
+        m_engine->metrics().setKeepExpired(true);
     }
     if (!m_source) {
         sourceOptions.fromMs = m_fromMs;

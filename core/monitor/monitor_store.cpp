@@ -58,12 +58,7 @@ MonitorStore::MonitorStore(const config::PipelineConfig& config, MonitorStoreOpt
     : m_pipeline(config.pipeline), m_stageCount(static_cast<int>(config.stages.size())), m_options(std::move(options)), m_log(std::move(log)),
       m_progress(std::make_shared<Progress>())
 {
-    m_source = "brokers " + config.kafka.brokers;
-    for (const auto& stage : config.stages) {
-        m_source += "; " + stage.name + ":";
-        for (const std::string& topic : stage.topics)
-            m_source += " " + topic;
-    }
+    m_source = sourceOf(config);
     store::StoreWriterOptions writerOptions;
     writerOptions.path = m_options.path;
     writerOptions.pipeline = m_pipeline;
@@ -73,6 +68,17 @@ MonitorStore::MonitorStore(const config::PipelineConfig& config, MonitorStoreOpt
 }
 
 MonitorStore::~MonitorStore() { stop(); }
+
+std::string MonitorStore::sourceOf(const config::PipelineConfig& config)
+{
+    std::string out = "brokers " + config.kafka.brokers;
+    for (const auto& stage : config.stages) {
+        out += "; " + stage.name + ":";
+        for (const std::string& topic : stage.topics)
+            out += " " + topic;
+    }
+    return out;
+}
 
 std::unique_ptr<engine::JoinEngine> MonitorStore::start(const engine::EngineConfig& engineConfig)
 {

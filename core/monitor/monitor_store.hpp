@@ -64,6 +64,9 @@ public:
     void stop();
 
     StoreSummary summary() const;
+    // What a snapshot of this config reads (brokers, topics per stage); a
+    // snapshot of another source is not resumed.
+    static std::string sourceOf(const config::PipelineConfig& config);
 
     // Seconds this recent are sent every tick; older ones only once they
     // leave the engine's memory (final by then).
