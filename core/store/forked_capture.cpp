@@ -51,10 +51,20 @@ private:
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(3);
+    // Hold nothing of the parent's but the pipe: above all not the store's
+    // instance lock (a flock held by every copy of its descriptor), which a
+    // restart right after a kill -9 must find free, nor Kafka's sockets.
+    int out = writeFd;
+    if (out != 3) {
+        if (dup2(out, 3) < 0)
+            _exit(4);
+        out = 3;
+    }
+    close_range(4, ~0U, 0);
     // A reader that went away must make write() fail, not kill us silently
     // with an exit status that looks like a crash.
     signal(SIGPIPE, SIG_IGN);
-    FdSink sink(writeFd);
+    FdSink sink(out);
     const bool ok = engine::encodeEngineState(engine, sink, buffer, kEncodeBufferBytes);
     _exit(ok ? 0 : 1);
 }
