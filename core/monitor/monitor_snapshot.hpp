@@ -58,6 +58,32 @@ using ingest::StageHealth;
 using ingest::StageHealthState;
 using ingest::StageReplay;
 
+// The store (DESIGN.md "Store") as the status shows it.
+struct StoreSummary {
+    bool enabled = false;
+    std::string path;
+    std::string state;        // opening | ok | unavailable | in_use | refused | stopped
+    std::string error;        // !ok: what and where; the engine runs in memory meanwhile
+    int64_t failingSinceMs = 0;
+    // How this run started: "restored from snapshot of <time> ..." or
+    // "no usable snapshot (<why>): replayed from Kafka".
+    std::string start;
+    bool restored = false;
+    int64_t restoredFromMs = 0;     // the snapshot's cut, wall clock
+    int64_t lastSnapshotAtMs = 0;   // the latest written snapshot's cut
+    int64_t lastSnapshotBytes = 0;
+    int64_t lastSnapshotWriteMs = 0;
+    int64_t lastSnapshotPauseUs = 0;  // engine thread stopped for it
+    int64_t maxSnapshotPauseUs = 0;
+    uint64_t snapshotsWritten = 0;
+    uint64_t snapshotFailures = 0;
+    std::string lastSnapshotError;
+    uint64_t lostWritten = 0;
+    uint64_t lostNotPersisted = 0;
+    uint64_t secondsWritten = 0;
+    std::vector<std::string> notices;  // e.g. a corrupt file moved aside
+};
+
 struct MonitorSnapshot {
     int64_t takenAtMs = 0;  // wall clock
     std::string pipeline;
@@ -81,6 +107,8 @@ struct MonitorSnapshot {
     // Set when the monitor stopped for good (an engine error): nothing it
     // shows moves any more.
     std::string fatalError;
+
+    StoreSummary store;
 
     engine::Gauges gauges;
     std::vector<engine::StageCounters> totals;  // since start

@@ -20,6 +20,32 @@ nlohmann::json knownOrNull(int64_t value)
     return value < 0 ? nlohmann::json(nullptr) : nlohmann::json(value);
 }
 
+// Kept apart from the rest: the store's own block of the status line.
+nlohmann::json storeJson(const StoreSummary& store)
+{
+    if (!store.enabled)
+        return {{"enabled", false}, {"start", store.start}};
+    return {{"enabled", true},
+            {"path", store.path},
+            {"state", store.state},
+            {"error", store.error},
+            {"failing_since_ms", store.failingSinceMs},
+            {"start", store.start},
+            {"restored", store.restored},
+            {"restored_from_ms", store.restoredFromMs},
+            {"snapshots_written", store.snapshotsWritten},
+            {"snapshot_failures", store.snapshotFailures},
+            {"last_snapshot_at_ms", store.lastSnapshotAtMs},
+            {"last_snapshot_bytes", store.lastSnapshotBytes},
+            {"last_snapshot_write_ms", store.lastSnapshotWriteMs},
+            {"last_snapshot_pause_us", store.lastSnapshotPauseUs},
+            {"max_snapshot_pause_us", store.maxSnapshotPauseUs},
+            {"last_snapshot_error", store.lastSnapshotError},
+            {"lost_written", store.lostWritten},
+            {"lost_not_persisted", store.lostNotPersisted},
+            {"seconds_written", store.secondsWritten},
+            {"notices", store.notices}};
+}
 } // namespace
 
 nlohmann::json pipelineLagJson(const std::vector<GroupLag>& groups)
@@ -144,6 +170,7 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
         {"lag", {{"total", snapshot.totalLag}, {"partitions", lag}}},
         {"pipeline_lag", pipelineLagJson(snapshot.pipelineLag)},
         {"watermark_age_ms", snapshot.freshnessMs},
+        {"store", storeJson(snapshot.store)},
     };
     return dumpJson(line);
 }
