@@ -2,6 +2,8 @@
 
 #include <QLineSeries>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace slatrack::ui {
@@ -46,7 +48,7 @@ void ThroughputChart::showSnapshot(const monitor::MonitorSnapshot& snapshot)
         const monitor::SecondPoint& second = snapshot.series[second_idx];
         const qreal x = static_cast<qreal>(second.second * 1000);
         for (size_t stage_idx = 0; stage_idx < stageCount && stage_idx < second.seen.size(); ++stage_idx)
-            updates[stage_idx].points.append({x, static_cast<qreal>(second.seen[stage_idx])});
+            updates[stage_idx].points.append({x, static_cast<qreal>(second.seen[stage_idx]) / static_cast<qreal>(std::max<int64_t>(second.spanSeconds, 1))});  // per second, whatever the span
     }
     const int64_t newestMs = complete == 0 ? snapshot.takenAtMs : snapshot.series[complete - 1].second * 1000;
     const int64_t oldestMs = complete == 0 ? newestMs : snapshot.series.front().second * 1000;

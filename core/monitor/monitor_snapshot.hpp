@@ -35,8 +35,9 @@ struct LatencySummary {
 
 // One second of event time, for charts.
 struct SecondPoint {
-    int64_t second = 0;                // Unix seconds
-    std::vector<uint64_t> seen;        // per stage, records seen (duplicates excluded)
+    int64_t second = 0;                // Unix seconds: the start of the point's span
+    int64_t spanSeconds = 1;           // 1 live; the store's resolution for history (e.g. 60)
+    std::vector<uint64_t> seen;        // per stage, records seen over the span (redeliveries excluded)
     uint64_t matched = 0;              // completed in this second
     int64_t p50 = 0, p95 = 0, p99 = 0; // latency of records completed in this second
 };

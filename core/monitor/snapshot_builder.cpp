@@ -1,5 +1,7 @@
 #include "snapshot_builder.hpp"
 
+#include "history_points.hpp"
+
 #include <algorithm>
 
 namespace slatrack::monitor {
@@ -119,22 +121,7 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
     }
 
     const size_t firstBucket = buckets.size() > MonitorSnapshot::kSeriesSeconds ? buckets.size() - MonitorSnapshot::kSeriesSeconds : 0;
-    snapshot.series.reserve(buckets.size() - firstBucket);
-    for (size_t bucket_idx = firstBucket; bucket_idx < buckets.size(); ++bucket_idx) {
-        const auto& bucket = buckets[bucket_idx];
-        SecondPoint point;
-        point.second = bucket.second;
-        point.seen.resize(stageCount);
-        for (size_t stage_idx = 0; stage_idx < stageCount; ++stage_idx)
-            point.seen[stage_idx] = bucket.stages[stage_idx].records();
-        point.matched = bucket.stages[stageCount - 1].matched;
-        if (!bucket.endToEnd.empty()) {
-            point.p50 = bucket.endToEnd.percentile(50);
-            point.p95 = bucket.endToEnd.percentile(95);
-            point.p99 = bucket.endToEnd.percentile(99);
-        }
-        snapshot.series.push_back(std::move(point));
-    }
+    snapshot.series = secondPoints(buckets.begin() + static_cast<std::ptrdiff_t>(firstBucket), buckets.end(), stageCount);
 
     uint64_t lost = 0;
     for (const auto& counters : snapshot.totals)
