@@ -1,5 +1,7 @@
 #include "store_reader.hpp"
 
+#include <algorithm>
+
 #include <system_error>
 
 namespace slatrack::store {
@@ -55,11 +57,11 @@ Database& StoreReader::database()
     return *m_db;
 }
 
-void StoreReader::querySeries(int64_t fromMs, int64_t toMs, std::function<void(SeriesResult)> done)
+void StoreReader::querySeries(int64_t fromMs, int64_t toMs, std::function<void(SeriesResult)> done, int64_t minResolutionSeconds)
 {
-    post([this, fromMs, toMs, done = std::move(done)] {
+    post([this, fromMs, toMs, minResolutionSeconds, done = std::move(done)] {
         SeriesResult result;
-        result.resolutionSeconds = MetricHistory::fittingResolution(fromMs, toMs);
+        result.resolutionSeconds = std::max(MetricHistory::fittingResolution(fromMs, toMs), minResolutionSeconds);
         try {
             result.buckets = MetricHistory(database(), m_stageCount).series(fromMs, toMs, result.resolutionSeconds);
         } catch (const std::exception& failure) {

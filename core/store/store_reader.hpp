@@ -36,7 +36,9 @@ public:
         std::vector<engine::MetricBucket> buckets;
     };
     // At a fitting resolution for the range (MetricHistory::fittingResolution).
-    void querySeries(int64_t fromMs, int64_t toMs, std::function<void(SeriesResult)> done);
+    // minResolutionSeconds: 60 where the range reaches back into rolled-up
+    // minutes, so that every bucket of the answer spans the same time.
+    void querySeries(int64_t fromMs, int64_t toMs, std::function<void(SeriesResult)> done, int64_t minResolutionSeconds = 1);
 
     struct LostResult {
         std::string error;

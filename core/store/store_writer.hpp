@@ -20,11 +20,15 @@
 
 namespace slatrack::store {
 
+// 1 s rows are kept this long, then rolled up into 1 min rows: history
+// queries reaching further back get minute resolution (HistoryQuery).
+inline constexpr int64_t kDefaultKeepSecondsFor = 3600;
+
 struct StoreWriterOptions {
     std::filesystem::path path;
     std::string pipeline;
     int stageCount = 2;
-    int64_t keepSecondsFor = 3600;             // 1 s rows, then rolled to 1 min
+    int64_t keepSecondsFor = kDefaultKeepSecondsFor;  // 1 s rows, then rolled to 1 min
     int64_t retentionSeconds = 7 * 86400;      // 1 min rows
     size_t upkeepRowsPerPass = 500;            // bounded work per pass (no long stall)
     int64_t retryFirstMs = 1000;               // backoff while the store is unavailable
