@@ -260,6 +260,17 @@ void TimeChart::setTimeRange(TimeRange range)
     m_range = range;
 }
 
+void TimeChart::setFixedWindow(int64_t fromMs, int64_t toMs)
+{
+    m_fixedFromMs = fromMs;
+    m_fixedToMs = toMs;
+}
+
+void TimeChart::clearFixedWindow()
+{
+    m_fixedFromMs = m_fixedToMs = 0;
+}
+
 void TimeChart::setLegendBesidePlot(bool beside)
 {
     m_legendBeside = beside;
@@ -349,6 +360,10 @@ void TimeChart::applyUpdate(std::vector<Update> updates, int64_t oldestHeldMs, i
     m_fromMs = newestMs - rangeMs;
     if (m_range != TimeRange::Live5Min)
         m_fromMs = std::max(m_fromMs, std::min(oldestHeldMs, newestMs - 60'000));
+    if (hasFixedWindow()) {
+        m_fromMs = m_fixedFromMs;
+        newestMs = m_fixedToMs;
+    }
 
     double maxRaw = floorMax;
     bool any = false;

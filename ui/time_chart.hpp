@@ -59,6 +59,11 @@ public:
     // shown snapshot right after switching.
     void setTimeRange(TimeRange range);
     TimeRange timeRange() const { return m_range; }
+    // History from the store: the axis spans exactly [fromMs, toMs] (a
+    // range in the past does not slide with the data); clear to go live.
+    void setFixedWindow(int64_t fromMs, int64_t toMs);
+    void clearFixedWindow();
+    bool hasFixedWindow() const { return m_fixedToMs > m_fixedFromMs; }
 
     // Inspection, for tests and screenshots.
     QList<QLineSeries*> lineSeries() const;
@@ -166,6 +171,7 @@ private:
     QHash<const QLineSeries*, LineStyle> m_styles;
     Theme m_theme = Theme::light();
     TimeRange m_range = TimeRange::Live5Min;
+    int64_t m_fixedFromMs = 0, m_fixedToMs = 0;  // equal: none
     ValueScale m_scale;
     int64_t m_fromMs = 0;
     int64_t m_toMs = 0;
