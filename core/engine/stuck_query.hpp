@@ -1,0 +1,102 @@
+#pragma once
+
+#include "engine_types.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace slatrack::engine {
+
+class JoinEngine;
+
+// The stuck list an operator sorts and filters during an incident, over any
+// number of stuck records (the target: 1,000,000), built on the
+// engine thread and read there page by page: the UI only ever receives the
+// rows it shows (ui/stuck_view).
+//
+// Why a listing rather than stuckPage()'s bounded heap: a table view jumps
+// to any row (scroll bar, End, a sort change that keeps the position), and
+// keyset paging only walks forward. So one pass over the open table keeps,
+// for every matching record, a 32-byte entry (sort value, key, text index)
+// and sorts them: 32 MB and ~100 ms per million stuck records, on the
+// engine thread, once per query or refresh. Rows are then described from
+// the open table by key when asked (page()), so the listing holds no text.
+enum class StuckColumn : uint8_t { Id, Awaiting, Age, FirstSeen, Created, Source };
+inline constexpr int kStuckColumnCount = 6;
+
+struct StuckFilter {
+    // Case-insensitive (ASCII) substring of the ID as printed: the canonical
+    // composite text, or the opaque text. Empty: any.
+    std::string idContains;
+    std::optional<int> awaitingStage;
+    // Stage-local partition indexes of stage 0 (a stuck record's partition
+    // and offset are always its incoming message's) the record's must be
+    // one of; the UI maps an operator's Kafka partition number to these.
+    // Empty optional: any. Empty vector: none.
+    std::optional<std::vector<uint16_t>> partitionIndexes;
+    std::optional<int64_t> minAgeMs;  // inclusive
+    std::optional<int64_t> maxAgeMs;  // inclusive
+};
+
+struct StuckOrder {
+    StuckColumn column = StuckColumn::Age;
+    bool descending = true;
+};
+
+struct StuckListingQuery {
+    StuckFilter filter;
+    StuckOrder order;
+};
+
+// Whether `record` (as JoinEngine describes it) passes `filter`. The
+// listing's pass applies exactly this rule.
+bool stuckMatches(const StuckFilter& filter, const StuckRecord& record);
+
+// A row of a page: the record as the engine describes it now, or, if it
+// stopped being stuck since the listing was built, only its key (resolved).
+struct StuckRow {
+    StuckRecord record;  // record.key always set; the rest only if !resolved
+    bool resolved = false;
+};
+
+// Thread: build, page and ids on the engine's owner thread only (they read
+// the engine); size(), countsPerStage() and bytes() on any thread that
+// owns the listing (they read only the listing).
+class StuckListing {
+public:
+    StuckListing() = default;
+    static StuckListing build(const JoinEngine& engine, const StuckListingQuery& query);
+
+    size_t size() const { return m_entries.size(); }
+    // Matching records per awaited stage (index = stage).
+    const std::vector<uint64_t>& countsPerStage() const { return m_perStage; }
+    const StuckListingQuery& query() const { return m_query; }
+    // Rows [offset, offset + limit) in the listing's order (fewer at the end).
+    std::vector<StuckRow> page(const JoinEngine& engine, size_t offset, size_t limit) const;
+    // The key of row `row` (< size()).
+    uint64_t keyAt(size_t row) const { return m_entries[row].key; }
+    size_t bytes() const { return m_entries.capacity() * sizeof(Entry); }
+
+private:
+    struct Entry {
+        int64_t primary = 0;
+        int64_t secondary = 0;
+        uint64_t key = 0;
+        uint32_t textIndex = 0;  // 0: composite ID
+        uint32_t unused = 0;
+    };
+    std::vector<Entry> m_entries;
+    std::vector<uint64_t> m_perStage;
+    StuckListingQuery m_query;
+};
+
+// Sort values of a record for `column`, as the listing orders them:
+// ascending by (primary, secondary, key); descending is the exact reverse.
+// For the Id column of opaque IDs, primary is the first 8 bytes of the text
+// (big-endian) and equal prefixes are ordered by the full text.
+std::pair<int64_t, int64_t> stuckSortValues(StuckColumn column, const StuckRecord& record);
+
+} // namespace slatrack::engine
