@@ -64,7 +64,8 @@ void StuckViewModel::startBuild(bool newQuery)
     }
     m_buildInFlight = true;
     const quint64 generation = ++m_requestedGeneration;
-    const engine::StuckListingQuery query = m_query;
+    engine::StuckListingQuery query = m_query;
+    query.order.sourceRank = m_sourceRank;
     std::shared_ptr<EngineSide> side = m_engineSide;
     m_queries->ask<BuildAnswer>(
         [side, generation, query, newQuery](const engine::JoinEngine& engine) {
@@ -244,9 +245,27 @@ void StuckViewModel::setSnapshot(const monitor::SnapshotPtr& snapshot)
     for (const engine::StageGauges& stage : snapshot->gauges.stages)
         m_watermarks.push_back(stage.watermarkMs);
     m_stage0Partitions.clear();
-    for (const monitor::PartitionLag& partition : snapshot->partitions)
-        if (partition.stage == 0)
+    std::vector<const monitor::PartitionLag*> ranked;
+    for (const monitor::PartitionLag& partition : snapshot->partitions) {
+        if (partition.stage == 0) {
             m_stage0Partitions.insert(partition.index, {QString::fromStdString(partition.topic), partition.partition});
+            ranked.push_back(&partition);
+        }
+    }
+    // The Source column sorts as it reads: topic, then partition number.
+    std::sort(ranked.begin(), ranked.end(), [](const monitor::PartitionLag* a, const monitor::PartitionLag* b) {
+        return std::tie(a->topic, a->partition) < std::tie(b->topic, b->partition);
+    });
+    m_sourceRank.clear();
+    for (size_t rank = 0; rank < ranked.size(); ++rank) {
+        const uint16_t index = ranked[rank]->index;
+        if (index >= m_sourceRank.size())
+            m_sourceRank.resize(static_cast<size_t>(index) + 1, UINT32_MAX);
+        m_sourceRank[index] = static_cast<uint32_t>(rank);
+    }
+    // Kept in the query (so an export sorts as the view does); a build
+    // picks it up, the rows on screen keep the order they were built in.
+    m_query.order.sourceRank = m_sourceRank;
     if (namesChanged) {
         for (auto& page : m_pages)
             for (Row& row : page->rows)

@@ -135,6 +135,7 @@ private:
     monitor::SnapshotPtr m_snapshot;
     std::vector<int64_t> m_watermarks;
     QHash<uint16_t, QPair<QString, int32_t>> m_stage0Partitions;  // index -> (topic, Kafka partition)
+    std::vector<uint32_t> m_sourceRank;                           // index -> rank by (topic, partition)
 };
 
 } // namespace slatrack::ui

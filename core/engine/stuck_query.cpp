@@ -84,10 +84,17 @@ int64_t bigEndianPrefix(std::string_view text)
     return static_cast<int64_t>(value ^ kSignBit);
 }
 
-std::pair<int64_t, int64_t> sortValues(StuckColumn column, std::string_view idText, bool composite, uint64_t key, int awaitingStage,
+int64_t sourceRank(const StuckOrder& order, uint16_t partition)
+{
+    if (partition < order.sourceRank.size() && order.sourceRank[partition] != std::numeric_limits<uint32_t>::max())
+        return order.sourceRank[partition];
+    return (int64_t{1} << 32) + partition;
+}
+
+std::pair<int64_t, int64_t> sortValues(const StuckOrder& order, std::string_view idText, bool composite, uint64_t key, int awaitingStage,
                                        int64_t ageMs, int64_t t0Ms, uint16_t partition, int64_t offset)
 {
-    switch (column) {
+    switch (order.column) {
     case StuckColumn::Id:
         // Canonical composite text is fixed-width hex: its order is the key's.
         return {composite ? static_cast<int64_t>(key ^ kSignBit) : bigEndianPrefix(idText), 0};
@@ -96,7 +103,7 @@ std::pair<int64_t, int64_t> sortValues(StuckColumn column, std::string_view idTe
     case StuckColumn::FirstSeen: return {t0Ms, 0};
     case StuckColumn::Created:
         return {composite ? composite_id::creationUnixSeconds(key) : std::numeric_limits<int64_t>::min(), 0};
-    case StuckColumn::Source: return {partition, offset};
+    case StuckColumn::Source: return {sourceRank(order, partition), offset};
     }
     return {0, 0};
 }
@@ -110,10 +117,10 @@ bool stuckMatches(const StuckFilter& filter, const StuckRecord& record)
     return matchesFields(filter, foldedNeedle(filter.idContains), Fields{record.id, record.awaitingStage, record.ageMs, record.partition});
 }
 
-std::pair<int64_t, int64_t> stuckSortValues(StuckColumn column, const StuckRecord& record)
+std::pair<int64_t, int64_t> stuckSortValues(const StuckOrder& order, const StuckRecord& record)
 {
     const bool composite = record.id == composite_id::format(record.key);
-    return sortValues(column, record.id, composite, record.key, record.awaitingStage, record.ageMs, record.t0Ms, record.partition,
+    return sortValues(order, record.id, composite, record.key, record.awaitingStage, record.ageMs, record.t0Ms, record.partition,
                       record.offset);
 }
 
@@ -144,7 +151,7 @@ StuckListing StuckListing::build(const JoinEngine& engine, const StuckListingQue
         fields.partition = record.partition();
         if (!matchesFields(query.filter, needle, fields))
             return;
-        const auto [primary, secondary] = sortValues(query.order.column, fields.idText, composite, key, fields.awaitingStage,
+        const auto [primary, secondary] = sortValues(query.order, fields.idText, composite, key, fields.awaitingStage,
                                                      fields.ageMs, record.t0(), fields.partition, record.offset());
         listing.m_entries.push_back(Entry{primary, secondary, key, record.textIndex(), 0});
         if (awaiting < listing.m_perStage.size())

@@ -44,6 +44,11 @@ struct StuckFilter {
 struct StuckOrder {
     StuckColumn column = StuckColumn::Age;
     bool descending = true;
+    // Source column: the rank of each stage-0 partition index in the order
+    // the operator reads them (topic, then Kafka partition), which only the
+    // ingestion side knows. An index without a rank sorts after every
+    // ranked one, by index (as does a rank of UINT32_MAX).
+    std::vector<uint32_t> sourceRank;
 };
 
 struct StuckListingQuery {
@@ -97,6 +102,6 @@ private:
 // ascending by (primary, secondary, key); descending is the exact reverse.
 // For the Id column of opaque IDs, primary is the first 8 bytes of the text
 // (big-endian) and equal prefixes are ordered by the full text.
-std::pair<int64_t, int64_t> stuckSortValues(StuckColumn column, const StuckRecord& record);
+std::pair<int64_t, int64_t> stuckSortValues(const StuckOrder& order, const StuckRecord& record);
 
 } // namespace slatrack::engine
