@@ -241,7 +241,7 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
             if (m_monitor)
                 m_monitor->post(std::move(task));
         },
-        config});
+        config, std::chrono::seconds(10)});
     // Background threads (consumer, engine, librdkafka, demo) yield to the UI
     // thread; re-applied periodically for threads started later.
     if (!m_priorityTimer) {

@@ -37,8 +37,6 @@ QLabel* plainLabel(QWidget* parent)
     return label;
 }
 
-constexpr std::chrono::seconds kFetchTimeout{10};
-
 } // namespace
 
 DrillDownPanel::DrillDownPanel(EngineQueries* queries, QWidget* parent)
@@ -219,12 +217,14 @@ void DrillDownPanel::fetchMessages()
     renderMessages();
     const quint64 shown = m_shown;
     const config::KafkaConfig kafka = m_queries->access().config.kafka;
+    const std::chrono::milliseconds timeout = m_queries->access().fetchTimeout;
     for (size_t message_idx = 0; message_idx < wanted.size(); ++message_idx) {
         const ingest::MessageAddress address = wanted[message_idx];
-        m_queries->run<ingest::FetchResult>([kafka, address] { return ingest::fetchMessage(kafka, address, kFetchTimeout); },
-                                            [this, shown, message_idx](ingest::FetchResult result) {
+        m_queries->run<ingest::FetchResult>([kafka, address, timeout] { return ingest::fetchMessage(kafka, address, timeout); },
+                                            [this, shown, message_idx, address](ingest::FetchResult result) {
                                                 if (shown != m_shown)
                                                     return;  // the operator moved on to another record
+                                                result.fetched.address = address;  // also when the fetch failed
                                                 m_messages[message_idx] = std::move(result);
                                                 m_arrived[message_idx] = true;
                                                 --m_pending;

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QPointer>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,9 @@ using EnginePost = std::function<void(std::function<void(const engine::JoinEngin
 struct EngineAccess {
     EnginePost post;
     config::PipelineConfig config;
+    // How long a raw-message fetch may wait for the brokers (a pool thread
+    // waits, never the UI; quitting waits for a fetch still running).
+    std::chrono::milliseconds fetchTimeout{10'000};
     bool valid() const { return static_cast<bool>(post); }
 };
 

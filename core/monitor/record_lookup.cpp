@@ -254,6 +254,8 @@ LookupAnswer liveLookup(const engine::JoinEngine& engine, const config::Pipeline
     answer = conclude(std::move(answer), status.state == engine::RecordState::Unknown ? std::nullopt : std::optional(status), false, config);
     if (answer.state == LookupState::Unknown)
         answer.detail = "not held by the engine: never read, refused, stale, or judged longer ago than the dedup horizon";
+    if (answer.state == LookupState::Matched && !held)
+        answer.detail += " (a finished record's times are kept to the second; its latency exactly)";
     return answer;
 }
 

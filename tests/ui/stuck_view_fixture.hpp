@@ -107,7 +107,9 @@ inline int64_t feedStuck(test::EngineThread& engine, size_t count, uint32_t salt
 
 inline ui::EngineAccess accessFor(test::EngineThread& engine, config::IdFormat format, const std::string& brokers = "127.0.0.1:1")
 {
-    return ui::EngineAccess{engine.poster(), pipelineConfig(format, brokers)};
+    // Most tests have no broker: a short fetch timeout, so quitting does not
+    // wait out the app's 10 s for the drill-down's automatic fetch.
+    return ui::EngineAccess{engine.poster(), pipelineConfig(format, brokers), std::chrono::milliseconds(1500)};
 }
 
 } // namespace slatrack::uitest
