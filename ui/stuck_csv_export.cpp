@@ -74,7 +74,7 @@ struct StuckCsvExport::Job {
     std::string path;
     CsvNames names;
     // Engine thread only.
-    std::shared_ptr<const engine::StuckListing> listing;
+    std::shared_ptr<engine::StuckListing> listing;
 
     ~Job()
     {
@@ -137,7 +137,7 @@ bool StuckCsvExport::start(const QString& path, const engine::StuckListingQuery&
             }
             m_queries->ask<quint64>(
                 [job, query](const engine::JoinEngine& engine) {
-                    job->listing = std::make_shared<const engine::StuckListing>(engine::StuckListing::build(engine, query));
+                    job->listing = std::make_shared<engine::StuckListing>(engine::StuckListing::build(engine, query));
                     return static_cast<quint64>(job->listing->size());
                 },
                 [this, job](quint64 total) {

@@ -20,7 +20,7 @@ namespace slatrack::ui {
 
 struct StuckViewModel::EngineSide {
     quint64 generation = 0;
-    std::shared_ptr<const engine::StuckListing> listing;
+    std::shared_ptr<engine::StuckListing> listing;
 };
 
 struct StuckViewModel::BuildAnswer {
@@ -67,10 +67,18 @@ void StuckViewModel::startBuild(bool newQuery)
     engine::StuckListingQuery query = m_query;
     query.order.sourceRank = m_sourceRank;
     std::shared_ptr<EngineSide> side = m_engineSide;
+    // Typing on in the ID filter narrows the listing just built instead of
+    // passing over the open table again; the next refresh rebuilds it.
+    const bool narrow = newQuery && m_builtAt.isValid() && m_builtAt.elapsed() < kNarrowFreshMs &&
+                        engine::StuckListing::narrows(m_builtQuery, query);
+    m_builtQuery = query;
+    m_narrowed = narrow;
     m_queries->ask<BuildAnswer>(
-        [side, generation, query, newQuery](const engine::JoinEngine& engine) {
+        [side, generation, query, newQuery, narrow](const engine::JoinEngine& engine) {
             const auto started = std::chrono::steady_clock::now();
-            auto listing = std::make_shared<const engine::StuckListing>(engine::StuckListing::build(engine, query));
+            auto listing = std::make_shared<engine::StuckListing>(narrow && side->listing
+                                                                      ? engine::StuckListing::narrow(engine, *side->listing, query)
+                                                                      : engine::StuckListing::build(engine, query));
             BuildAnswer answer;
             answer.generation = generation;
             answer.newQuery = newQuery;
@@ -88,7 +96,10 @@ void StuckViewModel::startBuild(bool newQuery)
 
 void StuckViewModel::applyBuild(BuildAnswer answer)
 {
+    QElapsedTimer applying;
+    applying.start();
     ++m_answers;
+    ++m_builds;
     m_buildInFlight = false;
     const bool superseded = m_buildPending;
     const bool newQuery = answer.newQuery || !m_builtAt.isValid();
@@ -128,6 +139,7 @@ void StuckViewModel::applyBuild(BuildAnswer answer)
     m_listingBytes = answer.bytes;
     m_lastBuildMs = answer.buildMs;
     m_builtAt.start();
+    m_lastApplyUs = applying.nsecsElapsed() / 1000;
     emit listingChanged();
     if (superseded) {
         m_buildPending = false;

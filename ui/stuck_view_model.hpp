@@ -59,9 +59,16 @@ public:
     bool busy() const { return m_buildInFlight; }
     // Answers so far (each build, each page): lets tests and the bench wait.
     quint64 answers() const { return m_answers; }
+    // Listings applied so far (each build's answer).
+    quint64 builds() const { return m_builds; }
     // Per awaited stage, matching records when the listing was built.
     const std::vector<uint64_t>& matchingPerStage() const { return m_perStage; }
     qint64 lastBuildMs() const { return m_lastBuildMs; }
+    // Whether the last build narrowed the listing before it (typing on)
+    // rather than passing over the engine's open records.
+    bool lastBuildNarrowed() const { return m_narrowed; }
+    // UI-thread time spent applying the last listing (model reset or layout change).
+    qint64 lastApplyUs() const { return m_lastApplyUs; }
     qint64 listingAgeMs() const { return m_builtAt.isValid() ? m_builtAt.elapsed() : -1; }
     size_t listingBytes() const { return m_listingBytes; }
     size_t cachedRows() const;
@@ -116,6 +123,9 @@ private:
     std::shared_ptr<EngineSide> m_engineSide;
 
     engine::StuckListingQuery m_query;
+    engine::StuckListingQuery m_builtQuery;  // of the last build asked for
+    bool m_narrowed = false;                 // it narrowed the listing before it
+    static constexpr qint64 kNarrowFreshMs = 2000;
     quint64 m_generation = 0;          // of the listing whose pages are here
     quint64 m_requestedGeneration = 0; // of the last build asked for
     bool m_buildInFlight = false;
@@ -125,8 +135,10 @@ private:
     std::vector<uint64_t> m_perStage;
     size_t m_listingBytes = 0;
     qint64 m_lastBuildMs = 0;
+    qint64 m_lastApplyUs = 0;
     QElapsedTimer m_builtAt;
     quint64 m_answers = 0;
+    quint64 m_builds = 0;
 
     mutable QHash<int, std::shared_ptr<Page>> m_pages;
     mutable QSet<int> m_pagesInFlight;

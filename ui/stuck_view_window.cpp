@@ -183,7 +183,8 @@ StuckViewWindow::StuckViewWindow(EngineAccess access, QWidget* parent)
 
     if (!m_queries->connected())
         m_drillDown->showMessage(u"Not connected to a running monitor: nothing to look up yet."_s);
-    m_model->setQuery(engine::StuckListingQuery{});
+    // (setSortingEnabled above already asked for the first listing: the
+    // default order, oldest age first.)
     updateStatus();
 }
 

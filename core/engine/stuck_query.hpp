@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,41 +68,68 @@ struct StuckRow {
     bool resolved = false;
 };
 
-// Thread: build, page and ids on the engine's owner thread only (they read
-// the engine); size(), countsPerStage() and bytes() on any thread that
-// owns the listing (they read only the listing).
+// Ordering is lazy: build() collects the matching entries; page() puts in
+// order only what it is asked for (Hoare's quickselect, std::nth_element,
+// cuts the unsorted segment around the rows, then those rows are sorted).
+// The first page of a million rows costs one O(n) pass instead of a full
+// O(n log n) sort; a jump to row 500,000 another O(segment). After
+// kMaxSelects selections (a CSV export walking every row) a request sorts
+// its whole segment, so a full walk costs at most that many passes plus
+// one sort.
+//
+// Thread: build, page and keyAt on the engine's owner thread only (they
+// read the engine); size(), countsPerStage() and bytes() on any thread that
+// owns the listing (they read only the listing). Not safe for concurrent
+// use (page() reorders entries).
 class StuckListing {
 public:
+    static constexpr int kMaxSelects = 24;
+
     StuckListing() = default;
     static StuckListing build(const JoinEngine& engine, const StuckListingQuery& query);
+    // Whether `query` only narrows `previous`'s: the same order and filter
+    // but an ID substring that contains the previous one (typing on).
+    static bool narrows(const StuckListingQuery& previous, const StuckListingQuery& query);
+    // The rows of `previous` that also match `query` (narrows() must hold),
+    // from the listing alone plus the engine's ID texts: no pass over the
+    // open table, so a keystroke costs a scan of the rows already listed.
+    // Ages and stuck-ness stay as of `previous`'s build (the caller
+    // refreshes it soon after).
+    static StuckListing narrow(const JoinEngine& engine, const StuckListing& previous, const StuckListingQuery& query);
 
     size_t size() const { return m_entries.size(); }
     // Matching records per awaited stage (index = stage).
     const std::vector<uint64_t>& countsPerStage() const { return m_perStage; }
     const StuckListingQuery& query() const { return m_query; }
     // Rows [offset, offset + limit) in the listing's order (fewer at the end).
-    std::vector<StuckRow> page(const JoinEngine& engine, size_t offset, size_t limit) const;
+    std::vector<StuckRow> page(const JoinEngine& engine, size_t offset, size_t limit);
     // The key of row `row` (< size()).
-    uint64_t keyAt(size_t row) const { return m_entries[row].key; }
+    uint64_t keyAt(const JoinEngine& engine, size_t row);
     size_t bytes() const { return m_entries.capacity() * sizeof(Entry); }
 
 private:
+    // 24 bytes: the order packed into one unsigned word (see sortKeyOf in
+    // the .cpp), the key, and the ID text's slab index for opaque IDs.
     struct Entry {
-        int64_t primary = 0;
-        int64_t secondary = 0;
+        uint64_t sortKey = 0;
         uint64_t key = 0;
         uint32_t textIndex = 0;  // 0: composite ID
-        uint32_t unused = 0;
+        uint8_t awaitingStage = 0;
     };
+    void ensureOrdered(const JoinEngine& engine, size_t from, size_t to);
+    void cutAt(const JoinEngine& engine, size_t at);
+    template <class Fn>
+    void withOrder(const JoinEngine& engine, Fn&& fn);
+
     std::vector<Entry> m_entries;
     std::vector<uint64_t> m_perStage;
     StuckListingQuery m_query;
+    // Boundaries p (with 0 and size()) such that every entry before p
+    // orders before every entry after it; segments starting at a member
+    // of m_sortedStarts are fully sorted.
+    std::set<size_t> m_cuts;
+    std::set<size_t> m_sortedStarts;
+    int m_selects = 0;
 };
-
-// Sort values of a record for `column`, as the listing orders them:
-// ascending by (primary, secondary, key); descending is the exact reverse.
-// For the Id column of opaque IDs, primary is the first 8 bytes of the text
-// (big-endian) and equal prefixes are ordered by the full text.
-std::pair<int64_t, int64_t> stuckSortValues(const StuckOrder& order, const StuckRecord& record);
 
 } // namespace slatrack::engine

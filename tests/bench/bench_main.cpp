@@ -20,7 +20,7 @@ int main(int argc, char* argv[])
                  "usage: slatrack-bench engine [--events N] [--open N]\n"
                  "       slatrack-bench ingest [--records N] [--partitions N] [--rounds N] [--paths key,json,header] [--slatrack PATH]\n"
                  "                             [--property name=value]\n"
-                 "       slatrack-bench ui [--rate R] [--seconds S] [--external]\n"
+                 "       slatrack-bench ui [--rate R] [--seconds S] [--external] | ui --stuck N\n"
                  "  engine   join throughput and memory at a steady state of open records\n"
                  "  ingest   slatrack audit (ID from key, JSON value, header) vs kcat on the same topics, with peak RSS\n"
                  "  ui       dashboard event-loop stalls, memory and CPU per thread under a simulated rate\n");

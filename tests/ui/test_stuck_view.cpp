@@ -100,7 +100,7 @@ std::vector<uint64_t> referenceKeys(const std::vector<engine::StuckRecord>& all,
 
 bool waitForAnswer(ui::StuckViewModel* model, quint64 before)
 {
-    return QTest::qWaitFor([&] { return model->answers() > before && !model->busy(); }, 20'000);
+    return QTest::qWaitFor([&] { return model->builds() > before && !model->busy(); }, 20'000);
 }
 
 // Every row of the view in order, read page by page as scrolling would
@@ -193,7 +193,7 @@ private slots:
         QVERIFY(waitForAnswer(model, 0));
 
         // Through the widgets, as an operator would.
-        quint64 before = model->answers();
+        quint64 before = model->builds();
         window.view()->sortByColumn(column, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
         window.idFilter()->setText(idContains);
         window.stageFilter()->setCurrentIndex(stage);
@@ -234,6 +234,44 @@ private slots:
         QCOMPARE(perStage, uint64_t(expected.size()));
     }
 
+    void typingNarrowsToTheSameRows()
+    {
+        ui::StuckViewWindow window(uitest::accessFor(*m_engine, config::IdFormat::Composite));
+        window.showSnapshot(m_snapshot);
+        ui::StuckViewModel* model = window.model();
+        QVERIFY(waitForAnswer(model, 0));
+        window.view()->sortByColumn(int(engine::StuckColumn::Source), Qt::AscendingOrder);
+        QVERIFY(waitForAnswer(model, 1));
+        // Typed on, one key at a time: each keystroke narrows the rows listed.
+        QString typed;
+        for (const QChar key : u"3F1"_s) {
+            typed += key;
+            const quint64 before = model->builds();
+            window.idFilter()->setText(typed);
+            QVERIFY(waitForAnswer(model, before));
+            QVERIFY2(model->lastBuildNarrowed(), qPrintable(typed));
+            Reference ref;
+            ref.column = engine::StuckColumn::Source;
+            ref.descending = false;
+            ref.idContains = typed.toStdString();
+            bool ok = false;
+            QCOMPARE(keysInView(model, ok), referenceKeys(m_all, ref));
+            QVERIFY(ok);
+        }
+        // Deleting a character widens the filter: a full pass again.
+        const quint64 before = model->builds();
+        window.idFilter()->setText(u"3f"_s);
+        QVERIFY(waitForAnswer(model, before));
+        QVERIFY(!model->lastBuildNarrowed());
+        Reference ref;
+        ref.column = engine::StuckColumn::Source;
+        ref.descending = false;
+        ref.idContains = "3f";
+        bool ok = false;
+        QCOMPARE(keysInView(model, ok), referenceKeys(m_all, ref));
+        QCOMPARE(model->matchingPerStage()[1] + model->matchingPerStage()[2], uint64_t(model->rowCount()));
+    }
+
     void cellsShowTheRecord()
     {
         ui::StuckViewWindow window(uitest::accessFor(*m_engine, config::IdFormat::Composite));
@@ -259,7 +297,7 @@ private slots:
         ui::StuckViewWindow window(uitest::accessFor(*m_engine, config::IdFormat::Composite));
         window.showSnapshot(m_snapshot);
         QVERIFY(waitForAnswer(window.model(), 0));
-        const quint64 before = window.model()->answers();
+        const quint64 before = window.model()->builds();
         window.stageFilter()->setCurrentIndex(2);  // waiting for processed: ~33k rows, far more than any page
         window.view()->sortByColumn(int(engine::StuckColumn::FirstSeen), Qt::AscendingOrder);
         QVERIFY(waitForAnswer(window.model(), before));
@@ -331,7 +369,7 @@ private slots:
         window.showSnapshot(snapshot);
         QVERIFY(waitForAnswer(window.model(), 0));
         for (const auto& [needle, descending] : {std::pair{u"CUSTOMER-12"_s, false}, std::pair{u"-eu"_s, true}, std::pair{QString(), false}}) {
-            const quint64 before = window.model()->answers();
+            const quint64 before = window.model()->builds();
             window.view()->sortByColumn(int(engine::StuckColumn::Id), descending ? Qt::DescendingOrder : Qt::AscendingOrder);
             window.idFilter()->setText(needle);
             QVERIFY(waitForAnswer(window.model(), before));
@@ -390,8 +428,9 @@ private slots:
     {
         test::EngineThread engineThread(uitest::stuckConfig());
         const int64_t nowMs = uitest::feedStuck(engineThread, 3000);
+        const auto first = engineThread.snapshot(nowMs, uitest::kStageNames, uitest::stagePartitions());  // judges them stuck
         ui::StuckViewWindow window(uitest::accessFor(engineThread, config::IdFormat::Composite));
-        window.showSnapshot(engineThread.snapshot(nowMs, uitest::kStageNames, uitest::stagePartitions()));
+        window.showSnapshot(first);
         QVERIFY(waitForAnswer(window.model(), 0));
         QCOMPARE(window.model()->rowCount(), 3000);
         QVERIFY2(window.countsText().contains(u"Stuck now: 3,000"_s), qPrintable(window.countsText()));
@@ -408,7 +447,7 @@ private slots:
         QCOMPARE(after->gauges.stuck, uint64_t{1800});
 
         window.showSnapshot(after);
-        const quint64 before = window.model()->answers();
+        const quint64 before = window.model()->builds();
         window.refreshNow();
         QVERIFY(waitForAnswer(window.model(), before));
         QCOMPARE(window.model()->rowCount(), 1800);
@@ -430,12 +469,14 @@ private slots:
     {
         test::EngineThread engineThread(uitest::stuckConfig());
         const int64_t nowMs = uitest::feedStuck(engineThread, 600);
+        const auto first = engineThread.snapshot(nowMs, uitest::kStageNames, uitest::stagePartitions());
         ui::StuckViewWindow window(uitest::accessFor(engineThread, config::IdFormat::Composite));
-        window.showSnapshot(engineThread.snapshot(nowMs, uitest::kStageNames, uitest::stagePartitions()));
+        window.showSnapshot(first);
         QVERIFY(waitForAnswer(window.model(), 0));
         // Row 500 is on the second page, not loaded: process its record, then scroll to it.
         const uint64_t key = engineThread.call([](engine::JoinEngine& engine) {
-            return engine::StuckListing::build(engine, engine::StuckListingQuery{}).keyAt(500);
+            engine::StuckListing listing = engine::StuckListing::build(engine, engine::StuckListingQuery{});
+            return listing.keyAt(engine, 500);
         });
         engineThread.feed({uitest::event(key, 2, nowMs + 10)});
         window.model()->data(window.model()->index(500, 0));
