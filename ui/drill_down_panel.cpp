@@ -97,6 +97,8 @@ DrillDownPanel::DrillDownPanel(EngineQueries* queries, QWidget* parent)
     m_journey->setVisible(false);
 }
 
+DrillDownPanel::~DrillDownPanel() = default;
+
 void DrillDownPanel::applyTheme(const Theme& theme)
 {
     QFont titleFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
@@ -109,6 +111,33 @@ void DrillDownPanel::applyTheme(const Theme& theme)
     QPalette muted = m_created->palette();
     muted.setColor(QPalette::WindowText, theme.mutedText);
     m_created->setPalette(muted);
+    m_theme = std::make_unique<Theme>(theme);
+    colourState();
+}
+
+void DrillDownPanel::colourState()
+{
+    // The state in its tone, readable at a glance: stuck and lost are the
+    // incident, open and early may still arrive, matched is fine.
+    Tone tone = Tone::Neutral;
+    if (m_hasRecord) {
+        switch (m_answer.state) {
+        case monitor::LookupState::Stuck:
+        case monitor::LookupState::Lost:
+        case monitor::LookupState::Orphan: tone = Tone::Bad; break;
+        case monitor::LookupState::Open:
+        case monitor::LookupState::Early:
+        case monitor::LookupState::Stale: tone = Tone::Warn; break;
+        case monitor::LookupState::Matched: tone = Tone::Good; break;
+        case monitor::LookupState::Unknown: break;
+        }
+    }
+    QPalette palette = m_state->palette();
+    palette.setColor(QPalette::WindowText, m_theme && tone != Tone::Neutral ? m_theme->toneInk(tone) : this->palette().color(QPalette::WindowText));
+    m_state->setPalette(palette);
+    QFont stateFont = m_state->font();
+    stateFont.setWeight(tone == Tone::Bad ? QFont::DemiBold : QFont::Normal);
+    m_state->setFont(stateFont);
 }
 
 QString DrillDownPanel::stageText(int stage) const
@@ -127,6 +156,7 @@ void DrillDownPanel::showMessage(const QString& text)
     m_arrived.clear();
     m_title->setText(text);
     m_state->clear();
+    colourState();
     m_created->clear();
     m_journey->setVisible(false);
     m_raw->clear();
@@ -144,12 +174,14 @@ void DrillDownPanel::showAnswer(const monitor::LookupAnswer& answer, const std::
     m_messages.clear();
     m_arrived.clear();
     m_messageStages.clear();
+    m_fetch->setText(u"Fetch raw messages"_s);
 
     m_title->setText(printableBytes(answer.id));
     QString state = QString::fromLatin1(monitor::lookupStateName(answer.state)).toUpper();
     if (answer.state == monitor::LookupState::Matched)
         state += QStringLiteral(" in %1").arg(durationText(answer.latencyMs));
     m_state->setText(state + u" \u2014 "_s + QString::fromStdString(answer.detail));
+    colourState();
     m_created->setText(answer.creationMs
                            ? QStringLiteral("Created %1 (decoded from the composite ID)").arg(QString::fromStdString(monitor::formatRfc3339(*answer.creationMs)))
                            : u"Opaque ID: no creation time inside it."_s);
@@ -166,7 +198,7 @@ void DrillDownPanel::showAnswer(const monitor::LookupAnswer& answer, const std::
         if (!step.at.topic.empty() && step.at.offset >= 0 && step.at.partition >= 0)
             where = QStringLiteral("%1 [%2] @ %3").arg(printableBytes(step.at.topic)).arg(step.at.partition).arg(step.at.offset);
         else if (!step.at.topic.empty())
-            where = printableBytes(step.at.topic) + u" (offset not held by the engine)"_s;
+            where = printableBytes(step.at.topic) + u" (offset not kept)"_s;
         m_journey->setItem(row, 3, new QTableWidgetItem(where));
     }
     m_journey->setVisible(!steps.empty());
@@ -230,6 +262,7 @@ void DrillDownPanel::fetchMessages()
                                                 --m_pending;
                                                 renderMessages();
                                                 if (m_pending == 0) {
+                                                    m_fetch->setText(u"Fetch again"_s);
                                                     m_fetch->setEnabled(true);
                                                     emit messagesFetched();
                                                 }

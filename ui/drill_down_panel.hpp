@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ class DrillDownPanel : public QWidget {
 
 public:
     explicit DrillDownPanel(EngineQueries* queries, QWidget* parent = nullptr);
+    ~DrillDownPanel() override;
 
     // Shows `answer` and, if fetchRaw, starts fetching its messages.
     void showAnswer(const monitor::LookupAnswer& answer, const std::vector<std::string>& stageNames, bool fetchRaw = true);
@@ -68,8 +70,10 @@ private:
     std::vector<ingest::MessageAddress> addresses() const;
     void renderMessages();
     QString stageText(int stage) const;
+    void colourState();
 
     EngineQueries* m_queries;
+    std::unique_ptr<Theme> m_theme;  // null until applyTheme()
     QLabel* m_title;
     QLabel* m_state;
     QLabel* m_created;

@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -116,14 +117,17 @@ StuckViewWindow::StuckViewWindow(EngineAccess access, QWidget* parent)
     m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_view->horizontalHeader()->setSortIndicator(static_cast<int>(engine::StuckColumn::Age), Qt::DescendingOrder);
     m_view->setSortingEnabled(true);  // header clicks call StuckViewModel::sort: a new listing on the engine thread
-    const int widths[] = {190, 110, 90, 200, 200};
+    // Wide enough for a 16-digit ID, "2 min 59 s", RFC 3339 with ms.
+    const int widths[] = {160, 100, 84, 190, 165};
     for (int column = 0; column < 5; ++column)
         m_view->setColumnWidth(column, widths[column]);
 
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_drillDown);
+    // The table's six columns need ~950 px; the drill-down reads well in 550.
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({950, 550});
 
     m_progress->setVisible(false);
     m_progress->setMaximumWidth(240);
@@ -179,7 +183,7 @@ StuckViewWindow::StuckViewWindow(EngineAccess access, QWidget* parent)
 
     connect(m_refreshTimer, &QTimer::timeout, this, &StuckViewWindow::autoRefresh);
     m_refreshTimer->start(kRefreshTickMs);
-    resize(1400, 800);
+    resize(1600, 900);
 
     if (!m_queries->connected())
         m_drillDown->showMessage(u"Not connected to a running monitor: nothing to look up yet."_s);
@@ -258,7 +262,10 @@ void StuckViewWindow::updateStatus()
     } else if (m_model->listingAgeMs() < 0) {
         text = u"Listing stuck records\u2026"_s;
     } else {
-        text = QStringLiteral("List built in %1 ms").arg(m_model->lastBuildMs());
+        text = QStringLiteral("%1 rows as of %2 (listed in %3 ms on the engine thread)")
+                   .arg(groupedCount(static_cast<uint64_t>(m_model->rowCount())),
+                        clockText(QDateTime::currentMSecsSinceEpoch() - m_model->listingAgeMs()))
+                   .arg(m_model->lastBuildMs());
         if (m_view->selectionModel()->hasSelection())
             text += u" \u00b7 auto-refresh paused while rows are selected (Esc clears)"_s;
     }

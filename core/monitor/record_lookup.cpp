@@ -4,6 +4,7 @@
 #include "json_text.hpp"
 #include "time_text.hpp"
 
+#include "core/config/duration_parse.hpp"
 #include "core/engine/join_engine.hpp"
 
 #include <nlohmann/json.hpp>
@@ -187,7 +188,7 @@ LookupAnswer conclude(LookupAnswer answer, const std::optional<engine::RecordSta
     } else if (staleSeen) {
         answer.state = LookupState::Stale;
     }
-    const std::string sla = std::to_string(config.sla.count()) + " ms";
+    const std::string sla = config::formatDuration(config.sla);  // "30s", "5m": as the config writes it
     switch (answer.state) {
     case LookupState::Unknown:
         answer.detail = answer.sightings.empty()
