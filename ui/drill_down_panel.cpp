@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDateTime>
 #include <QDesktopServices>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -48,6 +49,7 @@ DrillDownPanel::DrillDownPanel(EngineQueries* queries, QWidget* parent)
     , m_journey(new QTableWidget(0, 4, this))
     , m_raw(new QPlainTextEdit(this))
     , m_fetch(new QPushButton(u"Fetch raw messages"_s, this))
+    , m_replay(new QPushButton(u"Replay: every stage's message"_s, this))
     , m_copyJson(new QPushButton(u"Copy as JSON"_s, this))
     , m_copyKcat(new QPushButton(u"Copy kcat command"_s, this))
     , m_openUrl(new QPushButton(u"Open in admin tool"_s, this))
@@ -73,8 +75,10 @@ DrillDownPanel::DrillDownPanel(EngineQueries* queries, QWidget* parent)
 
     auto* buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
-    for (QPushButton* button : {m_fetch, m_copyJson, m_copyKcat, m_openUrl})
+    for (QPushButton* button : {m_fetch, m_replay, m_copyJson, m_copyKcat, m_openUrl})
         buttons->addWidget(button);
+    m_replay->setToolTip(u"Reads every stage from now minus the window (as `slatrack lookup` does) to find this record's "
+                         u"message on each stage; can take a while on a busy pipeline."_s);
     buttons->addStretch(1);
 
     auto* layout = new QVBoxLayout(this);
@@ -88,10 +92,11 @@ DrillDownPanel::DrillDownPanel(EngineQueries* queries, QWidget* parent)
     layout->addWidget(m_raw, 1);
 
     connect(m_fetch, &QPushButton::clicked, this, &DrillDownPanel::fetchMessages);
+    connect(m_replay, &QPushButton::clicked, this, &DrillDownPanel::replayJourney);
     connect(m_copyJson, &QPushButton::clicked, this, &DrillDownPanel::copyJson);
     connect(m_copyKcat, &QPushButton::clicked, this, &DrillDownPanel::copyKcat);
     connect(m_openUrl, &QPushButton::clicked, this, &DrillDownPanel::openRecordUrl);
-    for (QPushButton* button : {m_fetch, m_copyJson, m_copyKcat, m_openUrl})
+    for (QPushButton* button : {m_fetch, m_replay, m_copyJson, m_copyKcat, m_openUrl})
         button->setEnabled(false);
     m_openUrl->setVisible(m_queries && !m_queries->access().config.recordUrl.empty());
     m_journey->setVisible(false);
@@ -160,7 +165,7 @@ void DrillDownPanel::showMessage(const QString& text)
     m_created->clear();
     m_journey->setVisible(false);
     m_raw->clear();
-    for (QPushButton* button : {m_fetch, m_copyJson, m_copyKcat, m_openUrl})
+    for (QPushButton* button : {m_fetch, m_replay, m_copyJson, m_copyKcat, m_openUrl})
         button->setEnabled(false);
 }
 
@@ -209,6 +214,7 @@ void DrillDownPanel::showAnswer(const monitor::LookupAnswer& answer, const std::
     const bool hasAddress = !addresses().empty();
     m_fetch->setEnabled(hasAddress);
     m_copyJson->setEnabled(true);
+    m_replay->setEnabled(!m_replaying && m_queries && m_queries->connected());
     m_copyKcat->setEnabled(hasAddress);
     m_openUrl->setEnabled(!recordUrl().isEmpty());
     m_raw->setPlainText(hasAddress ? u"Fetching raw messages\u2026"_s
@@ -269,6 +275,41 @@ void DrillDownPanel::fetchMessages()
                                             },
                                             this);
     }
+}
+
+void DrillDownPanel::replayJourney()
+{
+    if (!m_queries || !m_hasRecord || m_replaying)
+        return;
+    const config::PipelineConfig config = m_queries->access().config;
+    monitor::AuditRange range;
+    range.toMs = QDateTime::currentMSecsSinceEpoch();
+    range.fromMs = range.toMs - config.window.count();
+    const std::string typed = monitor::jsonSafeId(m_answer.id);  // IdInput reads this form back exactly
+    const quint64 shown = m_shown;
+    m_replaying = true;
+    m_replay->setEnabled(false);
+    m_replay->setText(u"Replaying\u2026"_s);
+    m_queries->run<monitor::LookupOutcome>(
+        [config, range, typed] { return monitor::runLookup(config, range, {typed}, [](const std::string&) {}); },
+        [this, shown](monitor::LookupOutcome outcome) {
+            m_replaying = false;
+            m_replay->setText(u"Replay: every stage's message"_s);
+            m_replay->setEnabled(m_hasRecord);
+            if (shown != m_shown)
+                return;  // another record is shown now
+            if (!outcome.ok || outcome.report.answers.empty()) {
+                m_state->setText(m_state->text() + u"\nReplay failed: "_s + QString::fromStdString(outcome.error));
+                emit replayFinished(false, QString::fromStdString(outcome.error));
+                return;
+            }
+            monitor::LookupAnswer answer = outcome.report.answers.front();
+            answer.detail += " (replay " + monitor::formatRfc3339(outcome.report.range.fromMs) + " .. " +
+                             monitor::formatRfc3339(outcome.report.range.toMs) + ")";
+            showAnswer(answer, m_stageNames);
+            emit replayFinished(true, {});
+        },
+        this);
 }
 
 void DrillDownPanel::renderMessages()

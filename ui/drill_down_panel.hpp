@@ -56,8 +56,15 @@ public:
     QTableWidget* journeyView() const { return m_journey; }
     QPlainTextEdit* rawView() const { return m_raw; }
 
+    bool replaying() const { return m_replaying; }
+
 public slots:
     void fetchMessages();
+    // The engine keeps only the incoming message's address: a replay of the
+    // window (monitor::runLookup, the `slatrack lookup` of the command line,
+    // on a pool thread; it reads every stage from now - window) finds every
+    // stage's message, and tells stale from unknown. Shows its answer.
+    void replayJourney();
     void copyJson();
     void copyKcat();
     void openRecordUrl();
@@ -65,6 +72,8 @@ public slots:
 signals:
     // Every fetch started for the shown record has answered.
     void messagesFetched();
+    // A replay answered (ok false: `error` says why it could not run).
+    void replayFinished(bool ok, const QString& error);
 
 private:
     std::vector<ingest::MessageAddress> addresses() const;
@@ -80,6 +89,7 @@ private:
     QTableWidget* m_journey;
     QPlainTextEdit* m_raw;
     QPushButton* m_fetch;
+    QPushButton* m_replay;
     QPushButton* m_copyJson;
     QPushButton* m_copyKcat;
     QPushButton* m_openUrl;
@@ -87,6 +97,7 @@ private:
     monitor::LookupAnswer m_answer;
     std::vector<std::string> m_stageNames;
     bool m_hasRecord = false;
+    bool m_replaying = false;
     quint64 m_shown = 0;  // bumps with each record shown: late fetches for an earlier one are dropped
     int m_pending = 0;
     std::vector<ingest::FetchResult> m_messages;

@@ -40,6 +40,7 @@ inline config::PipelineConfig pipelineConfig(config::IdFormat format, const std:
     config::PipelineConfig config;
     config.pipeline = "test-pipeline";
     config.kafka.brokers = brokers;
+    config.kafka.groupId = "slatrack-test-pipeline";  // what the loader defaults it to
     config.idFormat = format;
     const char* topics[] = {"orders-in", "orders-enriched", "orders-out"};
     for (size_t stage = 0; stage < kStageNames.size(); ++stage) {
