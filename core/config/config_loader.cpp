@@ -290,7 +290,7 @@ std::string describeForLog(const PipelineConfig& config)
                           {"id", describeIdSource(stage.id)},
                           {"time", describeTimeSource(stage.time)}});
     }
-    const nlohmann::ordered_json out{
+    nlohmann::ordered_json out{
         {"pipeline", config.pipeline},
         {"kafka", {{"brokers", config.kafka.brokers}, {"group_id", config.kafka.groupId}, {"properties", properties}}},
         {"id_format", configName(config.idFormat)},
@@ -303,8 +303,9 @@ std::string describeForLog(const PipelineConfig& config)
         {"max_clock_skew", formatDuration(config.maxClockSkew)},
         {"blind_after", formatDuration(config.blindAfter)},
         {"behind_threshold", formatDuration(config.behindThreshold)},
-        {"record_url", config.recordUrl.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(config.recordUrl)},
     };
+    if (!config.recordUrl.empty())  // optional: absent, not null, so the description reads back as the same config
+        out["record_url"] = config.recordUrl;
     return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
