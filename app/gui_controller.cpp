@@ -234,6 +234,14 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
         showFirstRun({});
         return;
     }
+    // The stuck view and lookups ask the engine on its own thread. Called
+    // on the UI thread only (EngineQueries), like every use of m_monitor.
+    m_window->setEngineAccess(ui::EngineAccess{
+        [this](std::function<void(const engine::JoinEngine&)> task) {
+            if (m_monitor)
+                m_monitor->post(std::move(task));
+        },
+        config, std::chrono::seconds(10)});
     // Background threads (consumer, engine, librdkafka, demo) yield to the UI
     // thread; re-applied periodically for threads started later.
     if (!m_priorityTimer) {

@@ -10,10 +10,13 @@
 #include "replay_progress.hpp"
 #include "snapshot_receiver.hpp"
 #include "stuck_records_panel.hpp"
+#include "stuck_view_window.hpp"
 #include "throughput_chart.hpp"
 #include "verdict_banner.hpp"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QEvent>
 #include <QGridLayout>
@@ -130,6 +133,24 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     addAction(m_leaveWarRoomAction);
     connect(m_leaveWarRoomAction, &QAction::triggered, this, [this] { setWarRoom(false); });
 
+    // The investigation entries: "Stuck now" double-click and "Show all",
+    // Ctrl+F, and pasting an ID anywhere on the dashboard.
+    auto* findAction = new QAction(u"Find record by ID"_s, this);
+    findAction->setShortcut(QKeySequence::Find);
+    findAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(findAction);
+    connect(findAction, &QAction::triggered, this, [this] {
+        openStuckView();
+        m_stuckView->focusLookup();
+    });
+    auto* pasteAction = new QAction(u"Look up pasted ID"_s, this);
+    pasteAction->setShortcut(QKeySequence::Paste);
+    pasteAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(pasteAction);
+    connect(pasteAction, &QAction::triggered, this, &DashboardWindow::lookupClipboard);
+    connect(m_stuck, &StuckRecordsPanel::showAllRequested, this, &DashboardWindow::openStuckView);
+    connect(m_stuck, &StuckRecordsPanel::recordActivated, this, &DashboardWindow::lookupRecord);
+
     // One crosshair time for every chart, and every plot starting at the
     // same x, so a moment lines up across the dashboard.
     const std::initializer_list<TimeChart*> charts{m_latency, m_openStuck, m_throughput, m_lag};
@@ -184,7 +205,45 @@ void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
     m_throughput->showSnapshot(data);
     m_lag->showSnapshot(data);
     m_stuck->showSnapshot(snapshot);
+    if (m_stuckView)
+        m_stuckView->showSnapshot(snapshot);
     updateHistoryNote();
+}
+
+void DashboardWindow::setEngineAccess(EngineAccess access)
+{
+    m_access = std::move(access);
+    const bool wasOpen = m_stuckView && m_stuckView->isVisible();
+    m_stuckView.reset();
+    if (wasOpen)
+        openStuckView();
+}
+
+void DashboardWindow::openStuckView()
+{
+    if (!m_stuckView) {
+        m_stuckView = std::make_unique<StuckViewWindow>(m_access);
+        m_stuckView->setPalette(m_theme.palette());
+        m_stuckView->applyTheme(m_theme);
+        if (m_shown)
+            m_stuckView->showSnapshot(m_shown);
+    }
+    m_stuckView->show();
+    m_stuckView->raise();
+    m_stuckView->activateWindow();
+}
+
+void DashboardWindow::lookupRecord(const QString& typed)
+{
+    openStuckView();
+    m_stuckView->lookup(typed);
+}
+
+void DashboardWindow::lookupClipboard()
+{
+    const QString text = QApplication::clipboard()->text();
+    if (!text.trimmed().isEmpty())
+        lookupRecord(text);
 }
 
 void DashboardWindow::setPaused(bool paused)
@@ -290,6 +349,8 @@ void DashboardWindow::saveSettings()
 void DashboardWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
+    if (m_stuckView)
+        m_stuckView->close();  // the app quits with its last window
     QMainWindow::closeEvent(event);
 }
 
@@ -355,6 +416,10 @@ void DashboardWindow::applyTheme()
     for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag})
         chart->applyTheme(m_theme);
     m_stuck->applyTheme(m_theme);
+    if (m_stuckView) {
+        m_stuckView->setPalette(m_theme.palette());
+        m_stuckView->applyTheme(m_theme);
+    }
     QFont noteFont = font();
     noteFont.setPixelSize(m_theme.px(13));
     m_historyNote->setFont(noteFont);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine_queries.hpp"
 #include "theme.hpp"
 #include "time_range.hpp"
 #include "verdict.hpp"
@@ -26,6 +27,7 @@ class OpenStuckChart;
 class ReplayProgress;
 class SnapshotReceiver;
 class StuckRecordsPanel;
+class StuckViewWindow;
 class ThroughputChart;
 class VerdictBanner;
 
@@ -83,6 +85,22 @@ public:
     // The screen the war room opens on (QScreen::name(); empty: current).
     QString warRoomScreen() const { return m_warRoomScreen; }
 
+    // How the investigation views ask the running engine (the app passes
+    // Monitor::post and the pipeline's config once the monitor runs).
+    // Replaces any stuck view open for an earlier monitor.
+    void setEngineAccess(EngineAccess access);
+    // The stuck records window ("Show all", Ctrl+F, a paste, a double-click
+    // in "Stuck now"); created on first use, null before.
+    StuckViewWindow* stuckView() const { return m_stuckView.get(); }
+    StuckRecordsPanel* stuckPanel() const { return m_stuck; }
+
+public slots:
+    void openStuckView();
+    // Opens the stuck view and looks `typed` up (any ID form the config accepts).
+    void lookupRecord(const QString& typed);
+    // Ctrl+V on the dashboard: the clipboard's first line as an ID.
+    void lookupClipboard();
+
 signals:
     void warRoomChanged(bool warRoom);
     void pausedChanged(bool paused);
@@ -117,6 +135,8 @@ private:
     QAction* m_leaveWarRoomAction;
 
     std::unique_ptr<QSettings> m_settings;
+    EngineAccess m_access;
+    std::unique_ptr<StuckViewWindow> m_stuckView;
     QString m_warRoomScreen;
     QByteArray m_deskGeometry;  // captured when entering the war room
     monitor::SnapshotPtr m_shown;

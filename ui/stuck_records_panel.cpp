@@ -4,6 +4,8 @@
 #include "kpi_values.hpp"
 #include "stuck_records_model.hpp"
 
+#include "core/monitor/json_text.hpp"
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -11,6 +13,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMenu>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSet>
 #include <QTableView>
@@ -27,6 +30,7 @@ StuckRecordsPanel::StuckRecordsPanel(QWidget* parent)
     , m_view(new QTableView(this))
     , m_model(new StuckRecordsModel(this))
     , m_copyAction(new QAction(u"Copy ID"_s, this))
+    , m_showAll(new QPushButton(u"Show all stuck records…"_s, this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -40,6 +44,14 @@ StuckRecordsPanel::StuckRecordsPanel(QWidget* parent)
     // Takes the room only while the table is hidden (can't judge), so the
     // reason stays under the title instead of floating mid-panel.
     layout->addStretch(0);
+    layout->addWidget(m_showAll, 0, Qt::AlignLeft);
+    m_showAll->setObjectName(u"showAllStuck"_s);
+    connect(m_showAll, &QPushButton::clicked, this, &StuckRecordsPanel::showAllRequested);
+    connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        const QString id = m_model->idAt(index.row());
+        if (!id.isEmpty())
+            emit recordActivated(QString::fromStdString(monitor::jsonSafeId(id.toStdString())));
+    });
 
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -8,6 +8,7 @@
 
 class QAction;
 class QLabel;
+class QPushButton;
 class QTableView;
 
 namespace slatrack::ui {
@@ -37,6 +38,14 @@ public:
 public slots:
     void copySelectedIds();  // to the clipboard; nothing when no selection
 
+signals:
+    // The entry to the investigation views (the dashboard connects them):
+    // a row double-clicked (or Enter) with its ID as typed into a lookup
+    // (monitor::jsonSafeId, which IdInput reads back exactly) ...
+    void recordActivated(const QString& id);
+    // ... and "Show all".
+    void showAllRequested();
+
 private:
     void showContextMenu(const QPoint& position);
 
@@ -45,6 +54,7 @@ private:
     QTableView* m_view;
     StuckRecordsModel* m_model;
     QAction* m_copyAction;
+    QPushButton* m_showAll;
 };
 
 } // namespace slatrack::ui

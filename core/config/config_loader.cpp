@@ -122,6 +122,27 @@ std::string windowText(const json& root, const PipelineConfig& config)
     return "window (" + formatDuration(config.window) + (optionalField(root, "window") ? ")" : ", the default)");
 }
 
+// "record_url": where the operator's other tool shows a record, e.g.
+// "https://admin.example/orders/{id}"; the drill-down opens it with the ID
+// URL-encoded in place of {id}. Only http(s), so a config cannot make the
+// GUI launch a local program by URL scheme.
+void readRecordUrl(Diagnostics& diag, const json& root, PipelineConfig& config)
+{
+    const json* value = optionalField(root, "record_url");
+    if (!value)
+        return;
+    const std::optional<std::string> text = readNonEmptyString(diag, *value, "record_url");
+    if (!text)
+        return;
+    const bool web = text->starts_with("https://") || text->starts_with("http://");
+    if (!web || text->find("{id}") == std::string::npos || text->size() > kMaxRecordUrlBytes) {
+        diag.error("record_url", "expected an http:// or https:// URL of at most " + std::to_string(kMaxRecordUrlBytes) +
+                                     " bytes containing {id} (where the record ID goes), got \"" + text->substr(0, 80) + "\"");
+        return;
+    }
+    config.recordUrl = *text;
+}
+
 std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, const std::filesystem::path& baseDir)
 {
     if (!root.is_object()) {
@@ -130,7 +151,8 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     }
     checkKeys(diag, root, "",
               {"pipeline", "kafka", "id_format", "stages", "window", "sla", "grace", "max_open_records",
-               "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold"});
+               "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold",
+               "record_url"});
 
     PipelineConfig config;
     if (const json* pipeline = requiredField(diag, root, "", "pipeline", "a non-empty string naming the pipeline"))
@@ -200,6 +222,8 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
         if (behindOk && config.behindThreshold >= config.window)
             diag.error("behind_threshold", "expected less than " + window + ", got " + formatDuration(config.behindThreshold));
     }
+
+    readRecordUrl(diag, root, config);
 
     if (diag.errorCount() > 0)
         return std::nullopt;
@@ -280,7 +304,7 @@ std::string describeForLog(const PipelineConfig& config)
             described["consumer_group"] = stage.consumerGroups;
         stages.push_back(std::move(described));
     }
-    const nlohmann::ordered_json out{
+    nlohmann::ordered_json out{
         {"pipeline", config.pipeline},
         {"kafka", {{"brokers", config.kafka.brokers}, {"group_id", config.kafka.groupId}, {"properties", properties}}},
         {"id_format", configName(config.idFormat)},
@@ -294,6 +318,8 @@ std::string describeForLog(const PipelineConfig& config)
         {"blind_after", formatDuration(config.blindAfter)},
         {"behind_threshold", formatDuration(config.behindThreshold)},
     };
+    if (!config.recordUrl.empty())  // optional: absent, not null, so the description reads back as the same config
+        out["record_url"] = config.recordUrl;
     return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

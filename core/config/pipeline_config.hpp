@@ -103,6 +103,8 @@ inline constexpr Milliseconds kDefaultMaxClockSkew = std::chrono::minutes(5);
 inline constexpr Milliseconds kDefaultBlindAfter = std::chrono::seconds(5);
 inline constexpr Milliseconds kDefaultBehindThreshold = std::chrono::seconds(30);
 
+inline constexpr size_t kMaxRecordUrlBytes = 2048;
+
 struct PipelineConfig {
     std::string pipeline;  // name, shown in the UI and in pages
     KafkaConfig kafka;
@@ -123,6 +125,9 @@ struct PipelineConfig {
     // A stage whose consumer is behind the high watermark by more than this
     // (event time of the newest record read vs now) is catching up.
     Milliseconds behindThreshold = kDefaultBehindThreshold;
+    // Optional "record_url": http(s) URL template with {id}, opened from
+    // the drill-down ("open in ..."); empty: none.
+    std::string recordUrl;
 
     friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
 };

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace slatrack::engine {
@@ -137,6 +138,36 @@ public:
     // Every open record (stuck or not), oldest first; for reports.
     std::vector<StuckRecord> openRecords() const;
     RecordStatus lookup(const RecordId& id) const;
+
+    // --- for core/engine/stuck_query (filtered, sorted listings) ---------------
+    // Visits every stuck record as fn(key, record): the records stuckPage()
+    // chooses from. One pass over the open table.
+    template <class Fn>
+    void forEachStuck(Fn&& fn) const
+    {
+        m_open.forEach([&](uint64_t key, const OpenRecord& record) {
+            if (record.hasIncoming() && record.isStuck() && !record.isDone())
+                fn(key, record);
+        });
+    }
+    // The ID text held for an opaque record; empty for a composite one.
+    std::string_view storedIdText(const OpenRecord& record) const
+    {
+        return record.textIndex() != 0 ? m_texts.text(record.textIndex()) : std::string_view{};
+    }
+    // A record described as stuckPage() describes it, if it is still stuck.
+    std::optional<StuckRecord> stuckRecord(uint64_t key, bool composite) const
+    {
+        const OpenTable::Slot slot = m_open.find(key, composite);
+        if (!slot)
+            return std::nullopt;
+        const OpenRecord& record = OpenTable::recordAt(slot);
+        if (!record.hasIncoming() || !record.isStuck() || record.isDone())
+            return std::nullopt;
+        return describe(key, record);
+    }
+    // kNoTime for a stage that cannot be judged yet (or does not exist).
+    int64_t watermark(int stage) const { return validStage(stage) ? m_clock.watermark(stage) : kNoTime; }
 
     // Memory held by the join's tables, for the benchmark and the status line.
     struct MemoryUse {

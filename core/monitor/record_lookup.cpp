@@ -4,6 +4,7 @@
 #include "json_text.hpp"
 #include "time_text.hpp"
 
+#include "core/config/duration_parse.hpp"
 #include "core/engine/join_engine.hpp"
 
 #include <nlohmann/json.hpp>
@@ -187,7 +188,7 @@ LookupAnswer conclude(LookupAnswer answer, const std::optional<engine::RecordSta
     } else if (staleSeen) {
         answer.state = LookupState::Stale;
     }
-    const std::string sla = std::to_string(config.sla.count()) + " ms";
+    const std::string sla = config::formatDuration(config.sla);  // "30s", "5m": as the config writes it
     switch (answer.state) {
     case LookupState::Unknown:
         answer.detail = answer.sightings.empty()
@@ -217,6 +218,46 @@ std::vector<LookupAnswer> RecordFollower::answers() const
     for (const Followed& followed : m_followed)
         out.push_back(conclude(followed.answer, followed.lastKnown, followed.staleSeen, m_config));
     return out;
+}
+
+LookupAnswer liveLookup(const engine::JoinEngine& engine, const config::PipelineConfig& config, const engine::RecordId& id,
+                        const std::vector<ingest::PartitionLag>& partitions)
+{
+    LookupAnswer answer;
+    answer.id = engine::displayText(id);
+    if (id.isComposite())
+        answer.creationMs = engine::composite_id::creationUnixSeconds(id.key) * 1000;
+    const engine::RecordStatus status = engine.lookup(id);
+    // Only a record still held has its first message's address (a done-set
+    // outcome keeps times, not offsets).
+    const bool held = status.state == engine::RecordState::Open || status.state == engine::RecordState::Stuck ||
+                      status.state == engine::RecordState::Early;
+    for (size_t step_idx = 0; step_idx < status.journey.size(); ++step_idx) {
+        const engine::JourneyStep& step = status.journey[step_idx];
+        LookupSighting sighting;
+        sighting.stage = step.stage;
+        sighting.timeMs = step.timeMs;
+        if (step.stage >= 0 && size_t(step.stage) < config.stages.size() && config.stages[size_t(step.stage)].topics.size() == 1)
+            sighting.topic = config.stages[size_t(step.stage)].topics.front();
+        if (held && step_idx == 0) {
+            sighting.offset = status.offset;
+            for (const ingest::PartitionLag& partition : partitions) {
+                if (partition.stage == step.stage && partition.index == status.partition) {
+                    sighting.topic = partition.topic;
+                    sighting.partition = partition.partition;
+                }
+            }
+        } else {
+            sighting.offset = -1;  // not held by the engine
+        }
+        answer.sightings.push_back(std::move(sighting));
+    }
+    answer = conclude(std::move(answer), status.state == engine::RecordState::Unknown ? std::nullopt : std::optional(status), false, config);
+    if (answer.state == LookupState::Unknown)
+        answer.detail = "not held by the engine: never read, refused, stale, or judged longer ago than the dedup horizon";
+    if (answer.state == LookupState::Matched && !held)
+        answer.detail += " (a finished record's times are kept to the second; its latency exactly)";
+    return answer;
 }
 
 LookupOutcome runLookup(const config::PipelineConfig& config, const AuditRange& range, const std::vector<std::string>& typedIds,

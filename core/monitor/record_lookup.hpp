@@ -3,6 +3,7 @@
 #include "audit.hpp"
 
 #include "core/config/pipeline_config.hpp"
+#include "core/engine/record_id.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -29,7 +30,7 @@ struct LookupSighting {
     int stage = 0;
     std::string topic;
     int32_t partition = -1;  // -1: the source did not report the partition
-    int64_t offset = 0;
+    int64_t offset = 0;      // -1: not known (liveLookup: the engine keeps only the first message's)
     int64_t timeMs = 0;      // event time as extracted
     bool repeat = false;     // the stage had already seen this ID
 };
@@ -108,6 +109,19 @@ struct LookupOutcome {
 // Blocking; the consumer runs on its own thread, the engine on the caller's.
 LookupOutcome runLookup(const config::PipelineConfig& config, const AuditRange& range, const std::vector<std::string>& typedIds,
                         const std::function<void(const std::string&)>& log);
+
+// "Where is record X?" asked of a running engine (the GUI's lookup box):
+// the engine's answer now, with the journey it holds (the first and the
+// last stage seen, with their times) and, while the record is held, the
+// address of its first message (topic and Kafka partition from
+// `partitions`, the monitor's latest list). The addresses of later stages'
+// messages are not held by the engine: a replay (runLookup) finds them.
+// Stale cannot be told from unknown here: the engine keeps nothing of a
+// stale message (a replay tells them apart).
+// Thread: the engine's owner thread.
+// `id` as IdInput::recordId() gives it (or a stuck row's own ID).
+LookupAnswer liveLookup(const engine::JoinEngine& engine, const config::PipelineConfig& config, const engine::RecordId& id,
+                        const std::vector<ingest::PartitionLag>& partitions);
 
 // IDs in JSON are written with jsonSafeId (not valid UTF-8: "hex:...").
 std::string lookupReportJson(const LookupReport& report);

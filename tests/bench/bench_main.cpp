@@ -23,7 +23,7 @@ int main(int argc, char* argv[])
                  "usage: slatrack-bench engine [--events N] [--open N]\n"
                  "       slatrack-bench ingest [--records N] [--partitions N] [--rounds N] [--paths key,json,header] [--slatrack PATH]\n"
                  "                             [--property name=value]\n"
-                 "       slatrack-bench ui [--rate R] [--seconds S] [--external]\n"
+                 "       slatrack-bench ui [--rate R] [--seconds S] [--external] | ui --stuck N\n"
                  "       slatrack-bench store [--open N] [--dedup N] [--snapshots N] [--rate R] [--dir DIR]\n"
                  "  engine   join throughput and memory at a steady state of open records\n"
                  "  ingest   slatrack audit (ID from key, JSON value, header) vs kcat on the same topics, with peak RSS\n"

@@ -1,5 +1,7 @@
 #include "ui_bench.hpp"
 
+#include "stuck_view_bench.hpp"
+
 #include "app/gui_controller.hpp"
 #include "resident_memory.hpp"
 #include "thread_cpu.hpp"
@@ -112,6 +114,14 @@ int runUiBench(int argc, char* argv[])
             seconds = std::atoi(argv[++arg_idx]);
         else if (arg == "--external")
             external = true;
+        else if (arg == "--stuck" && arg_idx + 1 < argc) {
+            const long long count = std::atoll(argv[++arg_idx]);
+            if (count <= 0) {
+                std::fprintf(stderr, "slatrack-bench ui: --stuck must be > 0\n");
+                return 2;
+            }
+            return runStuckViewBench(static_cast<size_t>(count));
+        }
         else {
             std::fprintf(stderr, "slatrack-bench ui: unknown option \"%s\"\n", arg.c_str());
             return 2;

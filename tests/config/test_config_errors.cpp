@@ -58,7 +58,7 @@ void TestConfigErrors::reportsEachKindOfError_data()
         << QByteArray("") << QByteArray("expected a JSON object at the top level, got an array");
     QTest::newRow("unknown top-level key") << QByteArray(R"([{"op":"add","path":"/windw","value":"1h"}])")
         << QByteArray("windw")
-        << QByteArray(R"(unknown key (allowed: pipeline, kafka, id_format, stages, window, sla, grace, max_open_records, dedup_horizon, max_clock_skew, blind_after, behind_threshold); did you mean "window"?)");
+        << QByteArray(R"(unknown key (allowed: pipeline, kafka, id_format, stages, window, sla, grace, max_open_records, dedup_horizon, max_clock_skew, blind_after, behind_threshold, record_url); did you mean "window"?)");
     QTest::newRow("pipeline missing") << QByteArray(R"([{"op":"remove","path":"/pipeline"}])")
         << QByteArray("pipeline") << QByteArray("missing; expected a non-empty string");
     QTest::newRow("pipeline wrong type") << QByteArray(R"([{"op":"replace","path":"/pipeline","value":5}])")
@@ -245,6 +245,12 @@ void TestConfigErrors::reportsEachKindOfError_data()
         << QByteArray("behind_threshold") << QByteArray(R"(expected a duration greater than 0, got "0ms")");
     QTest::newRow("behind_threshold not below window") << QByteArray(R"([{"op":"add","path":"/behind_threshold","value":"20m"},{"op":"add","path":"/window","value":"20m"}])")
         << QByteArray("behind_threshold") << QByteArray("expected less than window (20m), got 20m");
+    QTest::newRow("record_url not http") << QByteArray(R"([{"op":"add","path":"/record_url","value":"file:///bin/sh?{id}"}])")
+        << QByteArray("record_url") << QByteArray(R"(expected an http:// or https:// URL of at most 2048 bytes containing {id} (where the record ID goes), got "file:///bin/sh?{id}")");
+    QTest::newRow("record_url without {id}") << QByteArray(R"([{"op":"add","path":"/record_url","value":"https://admin/x/"}])")
+        << QByteArray("record_url") << QByteArray(R"(containing {id} (where the record ID goes), got "https://admin/x/")");
+    QTest::newRow("record_url a number") << QByteArray(R"([{"op":"add","path":"/record_url","value":5}])")
+        << QByteArray("record_url") << QByteArray("expected a non-empty string");
     QTest::newRow("max_open_records a string") << QByteArray(R"([{"op":"add","path":"/max_open_records","value":"10"}])")
         << QByteArray("max_open_records") << QByteArray(R"(expected a positive integer, got "10")");
 }
