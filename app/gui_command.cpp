@@ -38,7 +38,8 @@ int runGuiCommand(int argc, char* argv[])
     const QCommandLineOption configOption({QStringLiteral("c"), QStringLiteral("config")}, QStringLiteral("pipeline config"), QStringLiteral("FILE"));
     const QCommandLineOption rateOption(QStringLiteral("demo-rate"), QStringLiteral("demo records/s"), QStringLiteral("R"));
     const QCommandLineOption dropOption(QStringLiteral("demo-drop"), QStringLiteral("demo fraction never processed"), QStringLiteral("F"));
-    parser.addOptions({demoOption, warRoomOption, configOption, rateOption, dropOption});
+    const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("history store file, or none (default: per pipeline in the XDG data dir)"), QStringLiteral("FILE|none"));
+    parser.addOptions({demoOption, warRoomOption, configOption, rateOption, dropOption, storeOption});
     if (!parser.parse(QApplication::arguments())) {
         std::fprintf(stderr, "slatrack: %s; see slatrack --help\n", parser.errorText().toLocal8Bit().constData());
         return kExitUsage;
@@ -52,6 +53,7 @@ int runGuiCommand(int argc, char* argv[])
     options.demo = parser.isSet(demoOption);
     options.warRoom = parser.isSet(warRoomOption);
     options.configPath = parser.value(configOption);
+    options.storePath = parser.value(storeOption);
     options.defaultConfigPath = QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).filePath(QStringLiteral("pipeline.json"));
     if (parser.isSet(rateOption) && !parsePositive(parser.value(rateOption), options.demoSettings.ratePerSecond, 1e6)) {
         std::fprintf(stderr, "slatrack: --demo-rate expects records per second (0 to 1000000), got \"%s\"\n", parser.value(rateOption).toLocal8Bit().constData());

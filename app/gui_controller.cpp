@@ -4,7 +4,9 @@
 #include "thread_priority.hpp"
 
 #include "core/config/config_loader.hpp"
+#include "core/monitor/history_query.hpp"
 #include "core/monitor/monitor.hpp"
+#include "core/store/store_file.hpp"
 #include "ui/dashboard_window.hpp"
 #include "ui/first_run_widget.hpp"
 #include "ui/snapshot_receiver.hpp"
@@ -21,6 +23,8 @@
 #include <QTimer>
 
 #include <cstdio>
+
+using namespace Qt::StringLiterals;
 
 namespace slatrack::app {
 
@@ -83,6 +87,7 @@ GuiController::GuiController(GuiOptions options, QObject* parent) : QObject(pare
 GuiController::~GuiController()
 {
     // The monitor posts into the window's receiver: stop it first.
+    joinStarter();
     m_monitor.reset();
     m_demo.reset();
 }
@@ -220,10 +225,17 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
     monitor::MonitorOptions options;
     options.onSnapshot = [receiver](monitor::SnapshotPtr snapshot) { receiver->post(std::move(snapshot)); };
     options.log = [](const std::string& line) { std::fprintf(stderr, "slatrack: %s\n", line.c_str()); };
+    std::filesystem::path storePath;
+    if (m_options.storePath != u"none"_s) {
+        storePath = m_options.storePath.isEmpty() ? store::defaultStorePath(config.pipeline) : std::filesystem::path(m_options.storePath.toStdString());
+        monitor::MonitorStoreOptions storeOptions;
+        storeOptions.path = storePath;
+        options.store = storeOptions;
+    }
+    joinStarter();
     m_monitor.reset();
     try {
         m_monitor = std::make_unique<monitor::Monitor>(config, options);
-        m_monitor->start();
     } catch (const std::exception& error) {
         // e.g. an engine that cannot hold the config: say so, offer the
         // first-run screen again instead of aborting.
@@ -234,6 +246,24 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
         showFirstRun({});
         return;
     }
+    // Restoring a snapshot reads the store: off the UI thread. A failure
+    // comes back as a queued call, like every other result.
+    monitor::Monitor* starting = m_monitor.get();
+    m_starter = std::thread([this, starting] {
+        try {
+            starting->start();
+        } catch (const std::exception& error) {
+            const QString what = QString::fromStdString(error.what());
+            QMetaObject::invokeMethod(this, [this, what] {
+                std::fprintf(stderr, "slatrack: the monitor could not start: %s\n", what.toLocal8Bit().constData());
+                showError(QStringLiteral("The monitor could not start"), what);
+            }, Qt::QueuedConnection);
+        }
+    });
+    if (storePath.empty())
+        m_window->setHistorySource(nullptr, u"started with --store none"_s);
+    else
+        m_window->setHistorySource(std::make_shared<monitor::HistoryQuery>(storePath, static_cast<int>(config.stages.size())), {});
     // The stuck view and lookups ask the engine on its own thread. Called
     // on the UI thread only (EngineQueries), like every use of m_monitor.
     m_window->setEngineAccess(ui::EngineAccess{
@@ -250,6 +280,12 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
         m_priorityTimer->start(2000);
     }
     deprioritizeOtherThreads(kBackgroundNice);
+}
+
+void GuiController::joinStarter()
+{
+    if (m_starter.joinable())
+        m_starter.join();
 }
 
 void GuiController::showError(const QString& title, const QString& text)

@@ -10,6 +10,7 @@
 class QTimer;
 
 #include <memory>
+#include <thread>
 
 namespace slatrack::monitor {
 class Monitor;
@@ -30,6 +31,9 @@ struct GuiOptions {
     // empty: the user's QSettings for "slatrack"/"dashboard".
     QString settingsPath;
     DemoSettings demoSettings;
+    // History, lost records and snapshots: "none" runs without a store;
+    // empty: the pipeline's default file (store::defaultStorePath).
+    QString storePath;
 };
 
 // Wires core to the widgets for the GUI modes: the demo, a config file, or
@@ -67,6 +71,11 @@ private:
     std::unique_ptr<ui::FirstRunWidget> m_firstRun;
     std::unique_ptr<DemoEnvironment> m_demo;
     std::unique_ptr<monitor::Monitor> m_monitor;
+    // Monitor::start() reads and decodes the latest snapshot (~0.7 s at a
+    // million open records): never on the UI thread. Joined before the
+    // monitor is replaced or destroyed.
+    std::thread m_starter;
+    void joinStarter();
 };
 
 } // namespace slatrack::app

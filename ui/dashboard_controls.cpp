@@ -12,7 +12,7 @@ namespace slatrack::ui {
 
 namespace {
 
-constexpr TimeRange kRanges[] = {TimeRange::Live5Min, TimeRange::Hour, TimeRange::Day};
+constexpr TimeRange kRanges[] = {TimeRange::Live5Min, TimeRange::Hour, TimeRange::Day, TimeRange::Custom};
 
 } // namespace
 
@@ -30,8 +30,8 @@ DashboardControls::DashboardControls(QWidget* parent)
     for (TimeRange range : kRanges) {
         auto* button = new QPushButton(rangeLabel(range), this);
         button->setCheckable(true);
-        button->setObjectName(u"range."_s + QString::number(rangeSeconds(range)));
-        button->setToolTip(u"Chart time range"_s);
+        button->setObjectName(range == TimeRange::Custom ? u"range.custom"_s : u"range."_s + QString::number(rangeSeconds(range)));
+        button->setToolTip(range == TimeRange::Custom ? u"Charts and lost records of a from-to range, from the history store"_s : u"Chart time range"_s);
         m_ranges->addButton(button, static_cast<int>(range));
         layout->addWidget(button);
     }

@@ -4,6 +4,8 @@
 #include "dashboard_settings.hpp"
 #include "header_bar.hpp"
 #include "kpi_panel.hpp"
+#include "lost_records_dialog.hpp"
+#include "range_dialog.hpp"
 #include "lag_chart.hpp"
 #include "latency_chart.hpp"
 #include "open_stuck_chart.hpp"
@@ -14,6 +16,8 @@
 #include "throughput_chart.hpp"
 #include "verdict_banner.hpp"
 
+#include "core/time/rfc3339.hpp"
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -23,6 +27,9 @@
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QTimer>
 #include <QResizeEvent>
 #include <QScreen>
 #include <QSettings>
@@ -30,6 +37,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -93,7 +101,20 @@ DashboardWindow::DashboardWindow(QWidget* parent)
     m_historyNote->setObjectName(u"historyNote"_s);
     m_historyNote->setWordWrap(true);
     m_historyNote->hide();
-    chartsLayout->addWidget(m_historyNote);
+    m_historyNote->setTextFormat(Qt::PlainText);
+    m_lostButton = new QPushButton(chartsArea);
+    m_lostButton->setObjectName(u"lostInRange"_s);
+    m_lostButton->hide();
+    connect(m_lostButton, &QPushButton::clicked, this, &DashboardWindow::openLostRecords);
+    auto* noteRow = new QHBoxLayout;
+    noteRow->addWidget(m_historyNote, 1);
+    noteRow->addWidget(m_lostButton, 0, Qt::AlignTop);
+    chartsLayout->addLayout(noteRow);
+    // 1 h and 24 h end now: asked again as time passes (a query is a few
+    // ms on the store's reader thread).
+    m_historyRefresh = new QTimer(this);
+    m_historyRefresh->setInterval(15'000);
+    connect(m_historyRefresh, &QTimer::timeout, this, &DashboardWindow::requestHistory);
     auto* grid = new QGridLayout;
     grid->setSpacing(8);
     m_latency = new LatencyChart(chartsArea);
@@ -200,9 +221,12 @@ void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
         m_replay->showSnapshot(data);
     m_verdict->showSnapshot(snapshot, m_paused);
     m_kpis->showSnapshot(data);
-    m_latency->showSnapshot(data);
+    // Showing a stored range: those two charts keep the store's answer.
+    if (!showsStoredHistory()) {
+        m_latency->showSnapshot(data);
+        m_throughput->showSnapshot(data);
+    }
     m_openStuck->showSnapshot(data);
-    m_throughput->showSnapshot(data);
     m_lag->showSnapshot(data);
     m_stuck->showSnapshot(snapshot);
     if (m_stuckView)
@@ -262,13 +286,112 @@ void DashboardWindow::setPaused(bool paused)
 
 void DashboardWindow::setTimeRange(TimeRange range)
 {
+    if (range == TimeRange::Custom && m_customToMs <= m_customFromMs) {
+        openRangeDialog();  // showRange() follows if the operator says OK
+        m_controls->setTimeRange(m_range);
+        return;
+    }
     m_range = range;
     m_controls->setTimeRange(range);
     for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_openStuck, m_throughput, m_lag})
-        chart->setTimeRange(range);
+        chart->setTimeRange(range == TimeRange::Custom ? TimeRange::Day : range);
+    m_historyResult.reset();
+    ++m_historyGeneration;  // an answer still on its way is for another range
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_throughput})
+        chart->clearFixedWindow();
+    if (showsStoredHistory()) {
+        requestHistory();
+        if (range != TimeRange::Custom)
+            m_historyRefresh->start();
+        else
+            m_historyRefresh->stop();
+    } else {
+        m_historyRefresh->stop();
+    }
     if (m_shown)
         render(m_shown);
     updateHistoryNote();
+}
+
+void DashboardWindow::setHistorySource(std::shared_ptr<monitor::HistoryQuery> source, const QString& unavailable)
+{
+    m_history = std::move(source);
+    m_historyUnavailable = unavailable;
+    setTimeRange(m_range);
+}
+
+void DashboardWindow::showRange(int64_t fromMs, int64_t toMs)
+{
+    m_customFromMs = fromMs;
+    m_customToMs = toMs;
+    setTimeRange(TimeRange::Custom);
+}
+
+bool DashboardWindow::showsStoredHistory() const
+{
+    return m_history && m_range != TimeRange::Live5Min;
+}
+
+void DashboardWindow::openRangeDialog()
+{
+    const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (!m_rangeDialog) {
+        m_rangeDialog = new RangeDialog(nowMs - 3'600'000, nowMs, nowMs, this);
+        connect(m_rangeDialog, &QDialog::accepted, this, [this] { showRange(m_rangeDialog->fromMs(), m_rangeDialog->toMs()); });
+    }
+    m_rangeDialog->open();
+}
+
+void DashboardWindow::requestHistory()
+{
+    if (!showsStoredHistory())
+        return;
+    const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t toMs = m_range == TimeRange::Custom ? std::min(m_customToMs, nowMs) : nowMs;
+    const int64_t fromMs = m_range == TimeRange::Custom ? m_customFromMs : nowMs - rangeSeconds(m_range) * 1000;
+    const uint64_t generation = m_historyGeneration;
+    QPointer<DashboardWindow> self(this);
+    // The answer arrives on the store's reader thread: hand it to ours,
+    // where `self` can be checked safely.
+    m_history->request(fromMs, toMs, nowMs, [self, generation](monitor::HistoryResult result) {
+        auto shared = std::make_shared<monitor::HistoryResult>(std::move(result));
+        QMetaObject::invokeMethod(qApp, [self, generation, shared] {
+            if (self && self->m_historyGeneration == generation)
+                self->applyHistory(shared);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void DashboardWindow::applyHistory(std::shared_ptr<monitor::HistoryResult> result)
+{
+    m_historyResult = std::move(result);
+    const monitor::HistoryResult& history = *m_historyResult;
+    // The charts draw a snapshot: the live one's SLA and stage names with
+    // the store's points; no "last 60 s" tile band over a past range.
+    monitor::MonitorSnapshot stored = m_shown ? *m_shown : monitor::MonitorSnapshot{};
+    stored.series = history.series;
+    stored.latencyLastMinute = {};
+    for (TimeChart* chart : std::initializer_list<TimeChart*>{m_latency, m_throughput})
+        chart->setFixedWindow(history.fromMs, history.toMs);
+    m_latency->showSnapshot(stored);
+    m_throughput->showSnapshot(stored);
+    if (m_lostDialog && m_lostDialog->isVisible())
+        openLostRecords();
+    updateHistoryNote();
+    emit historyArrived();
+}
+
+void DashboardWindow::openLostRecords()
+{
+    if (!m_historyResult)
+        return;
+    if (!m_lostDialog)
+        m_lostDialog = new LostRecordsDialog(this);
+    const monitor::HistoryResult& history = *m_historyResult;
+    const QString range = QString::fromStdString(rfc3339::formatMs(history.fromMs)) + u" \u2013 "_s + QString::fromStdString(rfc3339::formatMs(history.toMs));
+    m_lostDialog->showRecords(range, history.lostTotal, history.lost, m_shown ? m_shown->stageNames : std::vector<std::string>{});
+    m_lostDialog->show();
+    m_lostDialog->raise();
 }
 
 void DashboardWindow::alignPlots()
@@ -303,14 +426,37 @@ QString DashboardWindow::historyNoteText() const
 void DashboardWindow::updateHistoryNote()
 {
     constexpr int64_t kHeldSeconds = monitor::MonitorSnapshot::kSeriesSeconds;
-    const bool needsStore = rangeSeconds(m_range) > kHeldSeconds;
-    m_historyNote->setVisible(!m_warRoom && needsStore);
-    if (needsStore) {
-        m_historyNote->setText(QStringLiteral("Showing the last %1 min held in memory. The %2 range needs the history store, "
-                                              "which is not built yet.")
-                                   .arg(kHeldSeconds / 60)
-                                   .arg(rangeLabel(m_range)));
+    m_lostButton->hide();
+    if (m_range == TimeRange::Live5Min) {
+        m_historyNote->hide();
+        return;
     }
+    m_historyNote->setVisible(!m_warRoom);
+    if (!m_history) {
+        m_historyNote->setText(QStringLiteral("Showing the last %1 min held in memory: the %2 range is read from the history store, "
+                                              "and there is none (%3).")
+                                   .arg(kHeldSeconds / 60)
+                                   .arg(rangeLabel(m_range), m_historyUnavailable));
+        return;
+    }
+    if (!m_historyResult) {
+        m_historyNote->setText(QStringLiteral("Reading the %1 range from the history store\u2026").arg(rangeLabel(m_range)));
+        return;
+    }
+    const monitor::HistoryResult& history = *m_historyResult;
+    if (!history.error.empty()) {
+        m_historyNote->setText(u"The history store could not answer: "_s + QString::fromStdString(history.error)
+                               + u". Latency and throughput show nothing for this range rather than a guess."_s);
+        return;
+    }
+    const QString resolution = history.resolutionSeconds >= 60 ? QStringLiteral("%1 min").arg(history.resolutionSeconds / 60)
+                                                               : QStringLiteral("%1 s").arg(history.resolutionSeconds);
+    m_historyNote->setText(QStringLiteral("From the history store: %1 \u2013 %2, one point per %3. %4 record(s) lost in this range. "
+                                          "Open/stuck and lag charts are live only (not kept in the store).")
+                               .arg(QString::fromStdString(rfc3339::formatMs(history.fromMs)), QString::fromStdString(rfc3339::formatMs(history.toMs)), resolution)
+                               .arg(history.lostTotal));
+    m_lostButton->setText(QStringLiteral("Lost records (%1)\u2026").arg(history.lostTotal));
+    m_lostButton->setVisible(!m_warRoom && history.lostTotal > 0);
 }
 
 void DashboardWindow::setThemeMode(ThemeMode mode)

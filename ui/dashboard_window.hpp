@@ -5,6 +5,7 @@
 #include "time_range.hpp"
 #include "verdict.hpp"
 
+#include "core/monitor/history_query.hpp"
 #include "core/monitor/monitor_snapshot.hpp"
 
 #include <QMainWindow>
@@ -12,6 +13,8 @@
 #include <memory>
 
 class QAction;
+class QPushButton;
+class QTimer;
 class QLabel;
 class QSettings;
 class QSplitter;
@@ -19,6 +22,8 @@ class QSplitter;
 namespace slatrack::ui {
 
 class DashboardControls;
+class LostRecordsDialog;
+class RangeDialog;
 class HeaderBar;
 class KpiPanel;
 class LagChart;
@@ -94,6 +99,18 @@ public:
     StuckViewWindow* stuckView() const { return m_stuckView.get(); }
     StuckRecordsPanel* stuckPanel() const { return m_stuck; }
 
+    // Where 1 h, 24 h and custom ranges come from (null: no store, and
+    // `unavailable` says why, e.g. "started with --store none").
+    void setHistorySource(std::shared_ptr<monitor::HistoryQuery> source, const QString& unavailable);
+    // Charts and lost records of [fromMs, toMs] from the store (the custom
+    // range's dialog ends here).
+    void showRange(int64_t fromMs, int64_t toMs);
+    // The store's answer on screen (null while live or waiting for it).
+    const monitor::HistoryResult* historyShown() const { return m_historyResult.get(); }
+    LostRecordsDialog* lostRecordsDialog() const { return m_lostDialog; }
+    RangeDialog* rangeDialog() const { return m_rangeDialog; }
+    void openLostRecords();
+
 public slots:
     void openStuckView();
     // Opens the stuck view and looks `typed` up (any ID form the config accepts).
@@ -102,6 +119,7 @@ public slots:
     void lookupClipboard();
 
 signals:
+    void historyArrived();
     void warRoomChanged(bool warRoom);
     void pausedChanged(bool paused);
 
@@ -114,6 +132,10 @@ private:
     void render(const monitor::SnapshotPtr& snapshot);
     void applyTheme();
     void updateHistoryNote();
+    bool showsStoredHistory() const;
+    void requestHistory();
+    void applyHistory(std::shared_ptr<monitor::HistoryResult> result);
+    void openRangeDialog();
     void alignPlots();
     double warRoomScale() const;
 
@@ -124,6 +146,15 @@ private:
     ReplayProgress* m_replay;
     KpiPanel* m_kpis;
     QLabel* m_historyNote;
+    QPushButton* m_lostButton;
+    LostRecordsDialog* m_lostDialog = nullptr;
+    RangeDialog* m_rangeDialog = nullptr;
+    QTimer* m_historyRefresh;
+    std::shared_ptr<monitor::HistoryQuery> m_history;
+    QString m_historyUnavailable = QStringLiteral("no store is configured");
+    std::shared_ptr<monitor::HistoryResult> m_historyResult;
+    uint64_t m_historyGeneration = 0;
+    int64_t m_customFromMs = 0, m_customToMs = 0;
     VerdictBanner* m_verdict;
     LatencyChart* m_latency;
     OpenStuckChart* m_openStuck;
