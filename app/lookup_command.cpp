@@ -5,10 +5,14 @@
 
 #include "core/config/config_loader.hpp"
 #include "core/monitor/record_lookup.hpp"
+#include "core/monitor/store_lookup.hpp"
+#include "core/monitor/time_text.hpp"
+#include "core/store/store_file.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string_view>
 
 namespace slatrack::app {
@@ -25,9 +29,12 @@ int fail(const std::string& message)
 }
 
 constexpr const char* kHelp =
-    "usage: slatrack lookup -c FILE [--from T] [--to T] [--json] ID...\n"
-    "  where is each record? replays every stage over the range (as audit does) and\n"
-    "  answers per ID: open, stuck, matched (with latency), lost, stale, orphan, early\n"
+    "usage: slatrack lookup -c FILE [--store FILE|none] [--from T] [--to T] [--json] ID...\n"
+    "  where is each record? asks the running agent's store (its latest snapshot and\n"
+    "  its lost records: --store, default the pipeline's file in the XDG data dir)\n"
+    "  when there is one and no range is given; otherwise replays every stage over\n"
+    "  the range (as audit does). Answers per ID: open, stuck, matched (with latency),\n"
+    "  lost, stale (replay only), orphan, early\n"
     "  or unknown, with its journey (time on each stage, hop latencies, topic,\n"
     "  partition and offset of each message)\n"
     "  ID: as the config's id_format reads it: composite as 16 hex digits, 0x + hex\n"
@@ -35,14 +42,12 @@ constexpr const char* kHelp =
     "      that are not valid UTF-8; after -- every argument is an ID (IDs starting with -)\n"
     "  T: now, -DURATION (-30m), RFC 3339 (2026-11-21T02:10:00Z) or Unix ms\n"
     "  default range: the config's window ending now\n"
-    "  NOT built yet: asking a running agent's store (the store does not hold the\n"
-    "  engine's state yet), so lookup always replays the topics\n"
     "  IDs that are not valid UTF-8 are written as \"hex:<bytes in hex>\" in --json\n"
     "  exit status: 0 every ID found, 1 some unknown, 2 on error";
 
 bool takesValue(std::string_view arg)
 {
-    return arg == "-c" || arg == "--config" || arg == "--from" || arg == "--to" || arg == "--connect-timeout-ms";
+    return arg == "-c" || arg == "--config" || arg == "--store" || arg == "--from" || arg == "--to" || arg == "--connect-timeout-ms";
 }
 
 } // namespace
@@ -65,7 +70,7 @@ int runLookupCommand(int argc, char* argv[])
                 optionArgs.push_back(argv[++arg_idx]);
         }
     }
-    const ParsedArgs args = parseArgs(int(optionArgs.size()), optionArgs.data(), {"-c|--config", "--from", "--to", "--connect-timeout-ms"},
+    const ParsedArgs args = parseArgs(int(optionArgs.size()), optionArgs.data(), {"-c|--config", "--store", "--from", "--to", "--connect-timeout-ms"},
                                       {"--json", "-h|--help"});
     if (args.flag("--help")) {
         std::puts(kHelp);
@@ -88,11 +93,32 @@ int runLookupCommand(int argc, char* argv[])
     if (const std::string problem = readReplayRange(args, config.window.count(), nowMs, range); !problem.empty())
         return fail(problem);
 
-    const monitor::LookupOutcome outcome = monitor::runLookup(config, range, ids, [](const std::string& line) {
-        std::fprintf(stderr, "slatrack lookup: %s\n", line.c_str());
-    });
-    if (!outcome.ok)
-        return fail(outcome.error);
+    // The running agent's store answers at once, as of its latest snapshot,
+    // unless a range was asked for (that is a replay's question).
+    monitor::LookupOutcome outcome;
+    const auto storeArg = args.value("--store");
+    const bool rangeAsked = args.value("--from") || args.value("--to");
+    if (!rangeAsked && (!storeArg || *storeArg != "none")) {
+        const std::filesystem::path storePath = storeArg ? std::filesystem::path(*storeArg) : store::defaultStorePath(config.pipeline);
+        monitor::StoreLookupOutcome fromStore = monitor::lookupInStore(config, storePath, ids);
+        if (fromStore.ok) {
+            std::fprintf(stderr, "slatrack lookup: answered from the store %s, as of its snapshot of %s (no replay)\n", storePath.c_str(),
+                         monitor::formatRfc3339(fromStore.snapshotAtMs).c_str());
+            outcome.ok = true;
+            outcome.report = std::move(fromStore.report);
+        } else if (storeArg) {
+            return fail(fromStore.why);  // a store named on the command line must answer
+        } else {
+            std::fprintf(stderr, "slatrack lookup: %s; replaying the topics instead\n", fromStore.why.c_str());
+        }
+    }
+    if (!outcome.ok) {
+        outcome = monitor::runLookup(config, range, ids, [](const std::string& line) {
+            std::fprintf(stderr, "slatrack lookup: %s\n", line.c_str());
+        });
+        if (!outcome.ok)
+            return fail(outcome.error);
+    }
     const std::string text = args.flag("--json") ? monitor::lookupReportJson(outcome.report) + "\n" : monitor::lookupReportText(outcome.report);
     std::fputs(text.c_str(), stdout);
     const bool allFound = std::all_of(outcome.report.answers.begin(), outcome.report.answers.end(),

@@ -322,7 +322,7 @@ std::string lookupReportJson(const LookupReport& report)
     const nlohmann::json out = {{"pipeline", report.pipeline},
                                 {"from", formatRfc3339(report.range.fromMs)},
                                 {"to", formatRfc3339(report.range.toMs)},
-                                {"source", "replay"},
+                                {"source", report.source},
                                 {"found", found},
                                 {"unknown", report.answers.size() - found},
                                 {"ids", answers}};
@@ -332,7 +332,10 @@ std::string lookupReportJson(const LookupReport& report)
 std::string lookupReportText(const LookupReport& report)
 {
     std::ostringstream out;
-    out << "slatrack lookup in " << report.pipeline << ": replay " << formatRfc3339(report.range.fromMs) << " .. " << formatRfc3339(report.range.toMs) << "\n";
+    if (report.source == "store")
+        out << "slatrack lookup in " << report.pipeline << ": the agent's store, as of its snapshot of " << formatRfc3339(report.range.toMs) << "\n";
+    else
+        out << "slatrack lookup in " << report.pipeline << ": replay " << formatRfc3339(report.range.fromMs) << " .. " << formatRfc3339(report.range.toMs) << "\n";
     for (const LookupAnswer& answer : report.answers) {
         out << answer.id << ": " << lookupStateName(answer.state);
         if (answer.state == LookupState::Matched)

@@ -94,6 +94,7 @@ private:
 };
 
 struct LookupReport {
+    std::string source = "replay";  // "replay" over range, or "store" (as of the snapshot at range.toMs)
     std::string pipeline;
     std::vector<std::string> stageNames;
     AuditRange range;

@@ -186,7 +186,16 @@ private slots:
         QVERIFY2(run.err.contains("could not read the topics from 127.0.0.1:1"), run.err.constData());
         run = runSlatrack({QStringLiteral("lookup"), QStringLiteral("--help")});
         QCOMPARE(run.exitCode, 0);
-        QVERIFY2(run.out.contains("NOT built yet: asking a running agent's store"), run.out.constData());
+        QVERIFY2(run.out.contains("asks the running agent's store"), run.out.constData());
+        // A store named on the command line must answer; without one named,
+        // a missing default store means a replay, and says so.
+        const QString missing = dir.filePath(QStringLiteral("missing.db"));
+        run = runSlatrack({QStringLiteral("lookup"), QStringLiteral("-c"), config, QStringLiteral("--store"), missing, QStringLiteral("5d684054fc3540a0")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(QByteArray(QByteArray("no store at ") + missing.toUtf8())), run.err.constData());
+        run = runSlatrack({QStringLiteral("lookup"), QStringLiteral("-c"), config, QStringLiteral("--connect-timeout-ms"), QStringLiteral("2000"),
+                           QStringLiteral("5d684054fc3540a0")});
+        QVERIFY2(run.err.contains("; replaying the topics instead"), run.err.constData());
         run = runSlatrack({QStringLiteral("--help")});
         QVERIFY2(run.out.contains("slatrack lookup -c FILE"), run.out.constData());
     }
