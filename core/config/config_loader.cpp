@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config/alerts_parse.hpp"
 #include "core/config/duration_parse.hpp"
 #include "core/config/engine_limits.hpp"
 #include "core/config/json_fields.hpp"
@@ -130,7 +131,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     }
     checkKeys(diag, root, "",
               {"pipeline", "kafka", "id_format", "stages", "window", "sla", "grace", "max_open_records",
-               "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold"});
+               "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold", "alerts"});
 
     PipelineConfig config;
     if (const json* pipeline = requiredField(diag, root, "", "pipeline", "a non-empty string naming the pipeline"))
@@ -189,6 +190,8 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
         if (behindOk && config.behindThreshold >= config.window)
             diag.error("behind_threshold", "expected less than " + window + ", got " + formatDuration(config.behindThreshold));
     }
+
+    readAlerts(diag, root, baseDir, config);  // after stages and sla: rules name stages, defaults use the SLA
 
     if (diag.errorCount() > 0)
         return std::nullopt;
@@ -279,6 +282,7 @@ std::string describeForLog(const PipelineConfig& config)
         {"max_clock_skew", formatDuration(config.maxClockSkew)},
         {"blind_after", formatDuration(config.blindAfter)},
         {"behind_threshold", formatDuration(config.behindThreshold)},
+        {"alerts", describeAlerts(config.alerts)},
     };
     return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

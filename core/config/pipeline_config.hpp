@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/config/alerts_config.hpp"
 #include "core/config/secret.hpp"
 
 // The pipeline config model: what a config file says, validated and with
@@ -117,6 +118,7 @@ struct PipelineConfig {
     // A stage whose consumer is behind the high watermark by more than this
     // (event time of the newest record read vs now) is catching up.
     Milliseconds behindThreshold = kDefaultBehindThreshold;
+    AlertsConfig alerts;  // the "alerts" section (alerts_parse.hpp); default rules when absent
 
     friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
 };
