@@ -91,6 +91,20 @@ std::string webhookWith(const PageEvent& event, size_t idCount)
     return dump(out);
 }
 
+// Details without any entry whose text is over 1 KB (the numbers stay).
+PageEvent withSmallDetails(const PageEvent& event)
+{
+    constexpr size_t kMaxDetailBytes = 1024;
+    PageEvent out = event;
+    out.details = json::object();
+    for (const auto& [name, value] : event.details.items()) {
+        if (dump(value).size() <= kMaxDetailBytes)
+            out.details[name] = value;
+    }
+    out.details["truncated"] = "custom details cut to fit PagerDuty's 512 KB event limit";
+    return out;
+}
+
 template <typename Build>
 std::string fitting(const PageEvent& event, Build build)
 {
@@ -100,6 +114,15 @@ std::string fitting(const PageEvent& event, Build build)
     std::string text = build(event, ids);
     while (text.size() > kBudget && ids > 0)
         text = build(event, --ids);
+    if (text.size() <= kBudget)
+        return text;
+    // Still too big: large details go (the summary, the counts and the
+    // deep link stay; the store has the rest).
+    const PageEvent smaller = withSmallDetails(event);
+    ids = std::min(event.oldestStuckIds.size(), PageEvent::kPagedStuckIds);
+    text = build(smaller, ids);
+    while (text.size() > kBudget && ids > 0)
+        text = build(smaller, --ids);
     return text;
 }
 

@@ -1,0 +1,425 @@
+// The alert rules and their state machine (core/alerting): normal ->
+// pending -> firing -> recovering -> resolved, cant_judge while a stage is
+// blind, one incident per episode, silences, and the page payloads.
+
+#include "alert_test_support.hpp"
+
+#include "core/alerting/alert_evaluator.hpp"
+#include "core/alerting/page_payload.hpp"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace slatrack;
+using namespace slatrack::alerting;
+using namespace alerting_test;
+using config::RuleKind;
+
+namespace {
+
+struct Run {
+    std::vector<PageEvent> pages;
+    std::vector<TransitionRecord> transitions;
+    std::vector<IncidentRecord> opened;
+    std::vector<std::pair<std::string, int64_t>> resolved;
+    void add(AlertUpdate update)
+    {
+        for (auto& page : update.pages) pages.push_back(std::move(page));
+        for (auto& transition : update.transitions) transitions.push_back(std::move(transition));
+        for (auto& incident : update.opened) opened.push_back(std::move(incident));
+        for (auto& resolved_ : update.resolved) resolved.push_back(std::move(resolved_));
+    }
+    size_t count(const std::string& rule, PageEvent::Action action) const
+    {
+        return static_cast<size_t>(std::count_if(pages.begin(), pages.end(), [&](const PageEvent& p) { return p.rule == rule && p.action == action; }));
+    }
+};
+
+const RuleStatus& statusOf(const AlertEvaluator& evaluator, const std::string& rule)
+{
+    for (const RuleStatus& status : evaluator.status()) {
+        if (status.rule == rule)
+            return status;
+    }
+    qFatal("no rule %s", rule.c_str());
+}
+
+} // namespace
+
+class TestAlertRules : public QObject {
+    Q_OBJECT
+
+private slots:
+    void pendingThenFiringThenRecoveringThenResolved();
+    void flappingAroundTheThresholdIsOneIncidentPerEpisode();
+    void blindLongerThanTheSlaPagesOnlyTheBlindRule();
+    void cantJudgeNeitherFiresNorResolves();
+    void restoredIncidentResolvesWithItsDedupKey();
+    void ruleSilenceHoldsThePageUntilItExpires();
+    void expiredRecordSilenceBringsItsRecordsBack();
+    void lostIsJudgedOverItsLookBack();
+    void rulesWithoutTheirInputSayTheyCannotJudge();
+    void pagerDutyTriggerAndResolvePayloads();
+    void hugePagesStayWithinPagerDutyLimits();
+    void webhookPayloadCarriesTheIncident();
+    void globMatchesLikeAShell();
+};
+
+void TestAlertRules::pendingThenFiringThenRecoveringThenResolved()
+{
+    AlertEvaluator evaluator(pipelineWith({rule("p99", RuleKind::Latency, 60'000, 120'000)}), "host-1");
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    const AlertContext context;
+    run.add(evaluator.evaluate(snapshot, context, kStartMs));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Normal);
+    setP99(snapshot, 41'200);
+    run.add(evaluator.evaluate(snapshot, context, kStartMs + 1000));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Pending);
+    run.add(evaluator.evaluate(snapshot, context, kStartMs + 60'999));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Pending);
+    QVERIFY(run.pages.empty());
+    run.add(evaluator.evaluate(snapshot, context, kStartMs + 61'000));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Firing);
+    QCOMPARE(run.opened.size(), size_t(1));
+    QCOMPARE(run.count("p99", PageEvent::Action::Trigger), size_t(1));
+    const std::string key = run.opened.front().dedupKey;
+    QCOMPARE(statusOf(evaluator, "p99").dedupKey, key);
+
+    setP99(snapshot, 2500);
+    run.add(evaluator.evaluate(snapshot, context, kStartMs + 70'000));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Recovering);
+    run.add(evaluator.evaluate(snapshot, context, kStartMs + 189'999));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Recovering);
+    QCOMPARE(run.count("p99", PageEvent::Action::Resolve), size_t(0));
+    run.add(evaluator.evaluate(snapshot, context, kStartMs + 190'000));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Resolved);
+    QCOMPARE(run.count("p99", PageEvent::Action::Resolve), size_t(1));
+    QCOMPARE(run.pages.back().dedupKey, key);
+    QCOMPARE(run.resolved.size(), size_t(1));
+    QCOMPARE(run.resolved.front().first, key);
+    run.add(evaluator.evaluate(snapshot, context, kStartMs + 191'000));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Normal);
+
+    // normal, pending, firing, recovering, resolved, normal: five steps.
+    QCOMPARE(run.transitions.size(), size_t(5));
+    QCOMPARE(run.transitions[1].from, AlertState::Pending);
+    QCOMPARE(run.transitions[1].to, AlertState::Firing);
+    QCOMPARE(run.transitions[1].dedupKey, key);
+    QVERIFY2(run.transitions[1].detail.find("p99 41.2 s > SLA 30.0 s on orders") != std::string::npos, run.transitions[1].detail.c_str());
+}
+
+void TestAlertRules::flappingAroundTheThresholdIsOneIncidentPerEpisode()
+{
+    // for 0 fires at once; keep_firing_for 30 s holds it through the dips.
+    AlertEvaluator evaluator(pipelineWith({rule("p99", RuleKind::Latency, 0, 30'000)}), "host-1");
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    int64_t now = kStartMs;
+    for (int step = 0; step < 60; ++step, now += 5000) {  // 5 min, over and under every 5 s
+        setP99(snapshot, step % 2 == 0 ? 31'000 : 29'000);
+        run.add(evaluator.evaluate(snapshot, {}, now));
+    }
+    QCOMPARE(run.opened.size(), size_t(1));
+    QCOMPARE(run.count("p99", PageEvent::Action::Trigger), size_t(1));
+    QCOMPARE(run.count("p99", PageEvent::Action::Resolve), size_t(0));
+    setP99(snapshot, 2000);
+    for (int step = 0; step < 10; ++step, now += 5000)
+        run.add(evaluator.evaluate(snapshot, {}, now));
+    QCOMPARE(run.count("p99", PageEvent::Action::Resolve), size_t(1));
+    const std::string first = run.opened.front().dedupKey;
+    QCOMPARE(run.pages.back().dedupKey, first);
+
+    // A second episode is a second incident with its own key.
+    setP99(snapshot, 45'000);
+    run.add(evaluator.evaluate(snapshot, {}, now));
+    QCOMPARE(run.opened.size(), size_t(2));
+    QVERIFY(run.opened.back().dedupKey != first);
+    QCOMPARE(run.count("p99", PageEvent::Action::Trigger), size_t(2));
+}
+
+void TestAlertRules::blindLongerThanTheSlaPagesOnlyTheBlindRule()
+{
+    auto stuckRule = rule("stuck", RuleKind::Stuck, 0, 0);
+    AlertEvaluator evaluator(pipelineWith({rule("p99", RuleKind::Latency, 0, 0), stuckRule, rule("blind", RuleKind::StageBlind, 30'000, 30'000)}),
+                             "host-1");
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs));
+    // The processed side goes dark for 10 minutes (20 x the SLA). Whatever
+    // the numbers say meanwhile, they rest on a stage nobody can see.
+    setBlind(snapshot, 1, kStartMs + 1000);
+    setP99(snapshot, 90'000);
+    setStuck(snapshot, {"a", "b", "c"});
+    int64_t now = kStartMs + 1000;
+    for (; now <= kStartMs + 600'000; now += 1000)
+        run.add(evaluator.evaluate(snapshot, {}, now));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::CantJudge);
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::CantJudge);
+    QVERIFY2(statusOf(evaluator, "stuck").why.find("processed blind") != std::string::npos, statusOf(evaluator, "stuck").why.c_str());
+    QCOMPARE(run.count("p99", PageEvent::Action::Trigger), size_t(0));
+    QCOMPARE(run.count("stuck", PageEvent::Action::Trigger), size_t(0));
+    QCOMPARE(statusOf(evaluator, "blind").state, AlertState::Firing);
+    QCOMPARE(run.count("blind", PageEvent::Action::Trigger), size_t(1));
+    const PageEvent trigger = run.pages.front();
+    QCOMPARE(trigger.component, std::string("processed"));
+    QVERIFY2(trigger.summary.find("processed blind for") != std::string::npos, trigger.summary.c_str());
+    QVERIFY(trigger.timestampMs >= kStartMs + 31'000);
+
+    // The broker is back and the data says all is well: the blind rule
+    // resolves after keep_firing_for, the others never paged.
+    snapshot = healthySnapshot(now);
+    for (int step = 0; step < 40; ++step, now += 1000)
+        run.add(evaluator.evaluate(snapshot, {}, now));
+    QCOMPARE(statusOf(evaluator, "blind").state, AlertState::Normal);
+    QCOMPARE(run.count("blind", PageEvent::Action::Resolve), size_t(1));
+    QCOMPARE(run.pages.back().dedupKey, trigger.dedupKey);
+    QCOMPARE(run.pages.size(), size_t(2));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Normal);
+}
+
+void TestAlertRules::cantJudgeNeitherFiresNorResolves()
+{
+    AlertEvaluator evaluator(pipelineWith({rule("stuck", RuleKind::Stuck, 0, 10'000)}), "host-1");
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    setStuck(snapshot, {"x"});
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs));
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::Firing);
+    const std::string key = statusOf(evaluator, "stuck").dedupKey;
+    // Blind for a minute with nothing stuck in view: not a recovery.
+    setStuck(snapshot, {});
+    setBlind(snapshot, 1, kStartMs);
+    for (int64_t now = kStartMs + 1000; now <= kStartMs + 60'000; now += 1000)
+        run.add(evaluator.evaluate(snapshot, {}, now));
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::CantJudge);
+    QCOMPARE(statusOf(evaluator, "stuck").judgedState, AlertState::Firing);
+    QCOMPARE(statusOf(evaluator, "stuck").dedupKey, key);
+    QCOMPARE(run.resolved.size(), size_t(0));
+    // Seen again and fine: recovering from now, resolved keep_firing_for later.
+    snapshot = healthySnapshot(kStartMs + 61'000);
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 61'000));
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::Recovering);
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 70'000));
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::Recovering);
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 71'000));
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::Resolved);
+    QCOMPARE(run.resolved.size(), size_t(1));
+    QCOMPARE(run.resolved.front().first, key);
+    QCOMPARE(run.opened.size(), size_t(1));
+}
+
+void TestAlertRules::restoredIncidentResolvesWithItsDedupKey()
+{
+    const auto config = pipelineWith({rule("p99", RuleKind::Latency, 0, 0), rule("gone", RuleKind::Stuck, 0, 0)});
+    AlertEvaluator evaluator(config, "host-1");
+    const std::string key = AlertEvaluator::makeDedupKey("orders", "p99", kStartMs - 60'000);
+    evaluator.restore({{key, "p99", kStartMs - 60'000}, {"slatrack:orders:old_rule:1", "old_rule", kStartMs - 90'000}}, kStartMs);
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    setP99(snapshot, 50'000);
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs));
+    // Still breached: the same incident, no second one, no second trigger.
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Firing);
+    QCOMPARE(statusOf(evaluator, "p99").dedupKey, key);
+    QCOMPARE(run.opened.size(), size_t(0));
+    QCOMPARE(run.count("p99", PageEvent::Action::Trigger), size_t(0));
+    // The incident of a rule no longer configured is closed.
+    QCOMPARE(run.count("old_rule", PageEvent::Action::Resolve), size_t(1));
+    setP99(snapshot, 1000);
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 1000));
+    QCOMPARE(run.count("p99", PageEvent::Action::Resolve), size_t(1));
+    QCOMPARE(run.pages.back().dedupKey, key);
+}
+
+void TestAlertRules::ruleSilenceHoldsThePageUntilItExpires()
+{
+    AlertEvaluator evaluator(pipelineWith({rule("p99", RuleKind::Latency, 0, 60'000)}), "host-1");
+    evaluator.setSilences({Silence{1, Silence::Kind::Rule, "p99", "deploy in progress", "ana", kStartMs, kStartMs + 30'000}});
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    setP99(snapshot, 40'000);
+    for (int64_t now = kStartMs; now < kStartMs + 30'000; now += 1000)
+        run.add(evaluator.evaluate(snapshot, {}, now));
+    QCOMPARE(statusOf(evaluator, "p99").state, AlertState::Firing);
+    QVERIFY(statusOf(evaluator, "p99").silenced);
+    QCOMPARE(run.opened.size(), size_t(1));  // recorded, not paged
+    QCOMPARE(run.pages.size(), size_t(0));
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 30'000));
+    QCOMPARE(run.count("p99", PageEvent::Action::Trigger), size_t(1));
+    QCOMPARE(run.pages.front().dedupKey, run.opened.front().dedupKey);
+    QVERIFY(!statusOf(evaluator, "p99").silenced);
+}
+
+void TestAlertRules::expiredRecordSilenceBringsItsRecordsBack()
+{
+    auto stuck = rule("stuck", RuleKind::Stuck, 0, 0);
+    stuck.thresholdCount = 1;  // fires at 2 stuck
+    AlertEvaluator evaluator(pipelineWith({stuck}), "host-1");
+    evaluator.setSilences({Silence{1, Silence::Kind::RecordId, "poison-1", "known bad payload", "ana", kStartMs, kStartMs + 10'000},
+                           Silence{2, Silence::Kind::IdPattern, "test-*", "synthetic", "bo", kStartMs, kStartMs + 20'000}});
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    setStuck(snapshot, {"poison-1", "test-7", "order-42"});
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs));
+    QCOMPARE(statusOf(evaluator, "stuck").value, 1.0);
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::Normal);
+    QVERIFY2(statusOf(evaluator, "stuck").text.find("2 more silenced") != std::string::npos, statusOf(evaluator, "stuck").text.c_str());
+    // poison-1's silence expires: it counts again, and now 2 > 1 fires.
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 10'000));
+    QCOMPARE(statusOf(evaluator, "stuck").value, 2.0);
+    QCOMPARE(statusOf(evaluator, "stuck").state, AlertState::Firing);
+    QCOMPARE(run.pages.size(), size_t(1));
+    QCOMPARE(run.pages[0].oldestStuckIds, (std::vector<std::string>{"poison-1", "order-42"}));
+    QCOMPARE(run.pages[0].details["stuck_silenced_in_sample"].get<uint64_t>(), uint64_t(1));
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 20'000));
+    QCOMPARE(statusOf(evaluator, "stuck").value, 3.0);
+}
+
+void TestAlertRules::lostIsJudgedOverItsLookBack()
+{
+    auto lost = rule("lost", RuleKind::Lost, 0, 0);
+    lost.over = std::chrono::minutes(5);
+    AlertEvaluator evaluator(pipelineWith({lost}), "host-1");
+    Run run;
+    auto snapshot = healthySnapshot(kStartMs);
+    snapshot.totals[1].lost = 7;  // from before this run: the baseline, not a page
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs));
+    QCOMPARE(statusOf(evaluator, "lost").state, AlertState::Normal);
+    snapshot.totals[1].lost = 9;
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 10'000));
+    QCOMPARE(statusOf(evaluator, "lost").state, AlertState::Firing);
+    QCOMPARE(statusOf(evaluator, "lost").value, 2.0);
+    for (int64_t now = kStartMs + 20'000; now < kStartMs + 300'000; now += 10'000)
+        run.add(evaluator.evaluate(snapshot, {}, now));
+    QCOMPARE(statusOf(evaluator, "lost").state, AlertState::Firing);
+    // Five minutes after the loss nothing new was lost in the look-back.
+    run.add(evaluator.evaluate(snapshot, {}, kStartMs + 320'000));
+    QCOMPARE(statusOf(evaluator, "lost").state, AlertState::Resolved);
+    QCOMPARE(run.count("lost", PageEvent::Action::Trigger), size_t(1));
+    QCOMPARE(run.count("lost", PageEvent::Action::Resolve), size_t(1));
+}
+
+void TestAlertRules::rulesWithoutTheirInputSayTheyCannotJudge()
+{
+    auto lag = rule("lag", RuleKind::ConsumerLag, 0, 0);
+    lag.thresholdCount = 1000;
+    AlertEvaluator evaluator(pipelineWith({lag, rule("store", RuleKind::StoreFailing, 0, 0)}), "host-1");
+    auto snapshot = healthySnapshot(kStartMs);
+    evaluator.evaluate(snapshot, {}, kStartMs);
+    QCOMPARE(statusOf(evaluator, "lag").state, AlertState::CantJudge);
+    QVERIFY2(statusOf(evaluator, "lag").why.find("not measured") != std::string::npos, statusOf(evaluator, "lag").why.c_str());
+    QCOMPARE(statusOf(evaluator, "store").state, AlertState::CantJudge);
+
+    AlertContext context;
+    context.consumerLag = std::vector<int64_t>{-1, 5000};
+    context.store = AlertContext::Store{true, "disk full", kStartMs - 5000};
+    const AlertUpdate update = evaluator.evaluate(snapshot, context, kStartMs + 1000);
+    QCOMPARE(statusOf(evaluator, "lag").state, AlertState::Firing);
+    QCOMPARE(statusOf(evaluator, "lag").value, 5000.0);
+    QCOMPARE(statusOf(evaluator, "store").state, AlertState::Firing);
+    QVERIFY2(statusOf(evaluator, "store").text.find("disk full") != std::string::npos, statusOf(evaluator, "store").text.c_str());
+    QCOMPARE(update.pages.size(), size_t(2));
+}
+
+void TestAlertRules::pagerDutyTriggerAndResolvePayloads()
+{
+    AlertEvaluator evaluator(pipelineWith({rule("p99", RuleKind::Latency, 0, 0)}), "host-1");
+    auto snapshot = healthySnapshot(kStartMs);
+    setP99(snapshot, 41'200);
+    std::vector<std::string> ids;
+    for (int id = 0; id < 30; ++id)
+        ids.push_back("order-" + std::to_string(id));
+    setStuck(snapshot, ids);
+    const AlertUpdate fired = evaluator.evaluate(snapshot, {}, kStartMs);
+    QCOMPARE(fired.pages.size(), size_t(1));
+    const nlohmann::json trigger = nlohmann::json::parse(pagerDutyPayload(fired.pages[0]));
+    QCOMPARE(trigger["event_action"].get<std::string>(), std::string("trigger"));
+    QCOMPARE(trigger["dedup_key"].get<std::string>(), fired.opened[0].dedupKey);
+    QVERIFY(!trigger.contains("routing_key"));
+    const nlohmann::json& payload = trigger["payload"];
+    const std::string summary = payload["summary"].get<std::string>();
+    QVERIFY2(summary.find("p99 41.2 s > SLA 30.0 s on orders") != std::string::npos, summary.c_str());
+    QCOMPARE(payload["severity"].get<std::string>(), std::string("critical"));
+    QCOMPARE(payload["source"].get<std::string>(), std::string("host-1"));
+    QCOMPARE(payload["timestamp"].get<std::string>(), std::string("2025-12-01T07:35:00.000Z"));
+    QCOMPARE(payload["component"].get<std::string>(), std::string("pipeline"));
+    QCOMPARE(payload["custom_details"]["stuck"].get<uint64_t>(), uint64_t(30));
+    QCOMPARE(payload["custom_details"]["oldest_stuck_ids"].size(), size_t(20));
+    QCOMPARE(payload["custom_details"]["oldest_stuck_ids"][0].get<std::string>(), std::string("order-0"));
+    const std::string href = trigger["links"][0]["href"].get<std::string>();
+    QCOMPARE(href, std::string("slatrack://open?pipeline=orders&from=2025-12-01T07:20:00.000Z&to=2025-12-01T07:35:00.000Z"));
+
+    setP99(snapshot, 1000);
+    const AlertUpdate resolved = evaluator.evaluate(snapshot, {}, kStartMs + 1000);
+    QCOMPARE(resolved.pages.size(), size_t(1));
+    const nlohmann::json resolve = nlohmann::json::parse(pagerDutyPayload(resolved.pages[0]));
+    QCOMPARE(resolve["event_action"].get<std::string>(), std::string("resolve"));
+    QCOMPARE(resolve["dedup_key"].get<std::string>(), fired.opened[0].dedupKey);
+}
+
+void TestAlertRules::hugePagesStayWithinPagerDutyLimits()
+{
+    PageEvent event;
+    event.dedupKey = AlertEvaluator::makeDedupKey(std::string(400, 'p'), std::string(100, 'r'), kStartMs);
+    QVERIFY(event.dedupKey.size() <= 255);
+    QVERIFY(event.dedupKey.find(":" + std::string(100, 'r') + ":") != std::string::npos);
+    // A multi-byte character across the cut must not be split.
+    event.summary = std::string(1020, 'x') + "\xc3\xa9\xc3\xa9 and more";
+    event.pipeline = "orders";
+    for (int id = 0; id < 20; ++id)
+        event.oldestStuckIds.push_back(std::string(100'000, static_cast<char>('a' + id)));
+    event.details["big"] = std::string(520'000, 'd');
+    event.details["stuck"] = 20;
+    const std::string text = pagerDutyPayload(event);
+    QVERIFY2(text.size() <= kMaxEventBytes, std::to_string(text.size()).c_str());
+    const nlohmann::json parsed = nlohmann::json::parse(text);
+    const std::string summary = parsed["payload"]["summary"].get<std::string>();
+    QVERIFY(summary.size() <= kMaxSummaryBytes);
+    QCOMPARE(summary.substr(summary.size() - 3), std::string("..."));
+    QCOMPARE(summary.size(), size_t(1023));  // 1020 x + "...": the é at bytes 1020-1021 was not split
+    // 520 KB of details leave room for some of the 20 IDs (each cut to 256 bytes), not all.
+    const size_t ids = parsed["payload"]["custom_details"]["oldest_stuck_ids"].size();
+    QVERIFY2(ids > 0 && ids < 20, std::to_string(ids).c_str());
+    QCOMPARE(parsed["payload"]["custom_details"]["oldest_stuck_ids"][0].get<std::string>().size(), kMaxPagedIdBytes);
+    QCOMPARE(parsed["payload"]["custom_details"]["big"].get<std::string>().size(), size_t(520'000));
+
+    // Details that cannot fit at all are dropped; the counts and IDs stay.
+    event.details["big"] = std::string(600'000, 'd');
+    const std::string cut = pagerDutyPayload(event);
+    QVERIFY2(cut.size() <= kMaxEventBytes, std::to_string(cut.size()).c_str());
+    const nlohmann::json cutParsed = nlohmann::json::parse(cut);
+    QVERIFY(!cutParsed["payload"]["custom_details"].contains("big"));
+    QCOMPARE(cutParsed["payload"]["custom_details"]["stuck"].get<int>(), 20);
+    QCOMPARE(cutParsed["payload"]["custom_details"]["oldest_stuck_ids"].size(), size_t(20));
+}
+
+void TestAlertRules::webhookPayloadCarriesTheIncident()
+{
+    AlertEvaluator evaluator(pipelineWith({rule("stuck", RuleKind::Stuck, 0, 0, config::Severity::Warning)}), "host-1");
+    auto snapshot = healthySnapshot(kStartMs);
+    setStuck(snapshot, {"order-1"});
+    const AlertUpdate fired = evaluator.evaluate(snapshot, {}, kStartMs);
+    QCOMPARE(fired.pages.size(), size_t(1));
+    const nlohmann::json body = nlohmann::json::parse(webhookPayload(fired.pages[0]));
+    QCOMPARE(body["event"].get<std::string>(), std::string("trigger"));
+    QCOMPARE(body["severity"].get<std::string>(), std::string("warning"));
+    QCOMPARE(body["component"].get<std::string>(), std::string("processed"));
+    QCOMPARE(body["oldest_stuck_ids"][0].get<std::string>(), std::string("order-1"));
+    QCOMPARE(body["dedup_key"].get<std::string>(), fired.opened[0].dedupKey);
+}
+
+void TestAlertRules::globMatchesLikeAShell()
+{
+    QVERIFY(globMatch("poison-*", "poison-17"));
+    QVERIFY(globMatch("*-17", "poison-17"));
+    QVERIFY(globMatch("p?ison*", "poison"));
+    QVERIFY(globMatch("*", ""));
+    QVERIFY(!globMatch("poison-*", "order-17"));
+    QVERIFY(!globMatch("a*b*c", "aXbY"));
+    QVERIFY(globMatch("a*b*c", "aXbYc"));
+}
+
+QTEST_APPLESS_MAIN(TestAlertRules)
+#include "test_alert_rules.moc"
