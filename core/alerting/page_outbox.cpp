@@ -303,13 +303,14 @@ private:
         if (found == m_entries.end())
             return;
         OutboxEntry& entry = *found;
-        const config::PagerConfig* target = pager(entry.pager);
         ++entry.attempts;
         entry.lastHttpStatus = outcome.httpStatus;
         std::string error = outcome.httpStatus == 0 ? outcome.networkError
                                                     : "HTTP " + std::to_string(outcome.httpStatus) + (outcome.body.empty() ? "" : ": " + outcome.body);
-        if (target)
-            error = scrubSecret(*target, std::move(error));
+        // Every pager's secret, not only this one's: an answer (or a proxy's
+        // error page) must never carry any key into the store or the log.
+        for (const config::PagerConfig& anyPager : m_options.pagers)
+            error = scrubSecret(anyPager, std::move(error));
         switch (classify(outcome)) {
         case DeliveryVerdict::Sent:
             finish(entry, "sent", "");
