@@ -236,7 +236,10 @@ std::optional<PagerConfig> readPager(Diagnostics& diag, const json& value, const
     if (const json* secret = optionalField(value, secretKey)) {
         const std::string secretPath = childPath(path, secretKey);
         if (!isSecretRef(*secret))
-            diag.expected(secretPath, R"(a secret reference {"env": "NAME"} or {"file": "PATH"} (never the key itself))", *secret);
+            // Not diag.expected(): "got <value>" would print the key the
+            // operator just pasted into the file.
+            diag.error(secretPath, R"(expected a secret reference {"env": "NAME"} or {"file": "PATH"} (never the key itself), got a )" +
+                                       std::string(secret->type_name()) + " (not shown: it may be the key)");
         else
             pager.secret = readSecretRef(diag, *secret, secretPath, baseDir);
     } else if (pager.kind == PagerKind::PagerDuty) {
