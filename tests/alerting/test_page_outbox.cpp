@@ -9,6 +9,7 @@
 #include "core/alerting/alert_evaluator.hpp"
 #include "core/alerting/page_outbox.hpp"
 #include "core/alerting/page_sender.hpp"
+#include "core/alerting/test_page.hpp"
 #include "core/store/alert_store.hpp"
 #include "core/store/sqlite_db.hpp"
 
@@ -146,6 +147,7 @@ private slots:
     void restartWhileFiringOpensNoSecondIncident();
     void sendsAtMostTheRateLimitPerPager();
     void secretsNeverReachTheStoreOrTheLogs();
+    void testPageSendsTriggerThenResolve();
 };
 
 void TestPageOutbox::triggerThenResolveReachThePagers()
@@ -413,6 +415,40 @@ void TestPageOutbox::secretsNeverReachTheStoreOrTheLogs()
     QVERIFY2(logs.find("HTTP 400") != std::string::npos, logs.c_str());
     QVERIFY2(logs.find(kRoutingKey) == std::string::npos, logs.c_str());
     QVERIFY2(logs.find(kWebhookSecret) == std::string::npos, logs.c_str());
+}
+
+void TestPageOutbox::testPageSendsTriggerThenResolve()
+{
+    HttpTestServer server;
+    QVERIFY(server.listen());
+    config::PipelineConfig config = p99Pipeline();
+    config.alerts.pagers = {pagerDuty(server), webhook(server)};
+    const auto results = sendTestPages(config, "", "host-1", kStartMs, 2000);
+    QCOMPARE(results.size(), size_t(4));
+    for (const TestPageResult& result : results) {
+        QCOMPARE(result.verdict, DeliveryVerdict::Sent);
+        QCOMPARE(result.outcome.httpStatus, 202);
+    }
+    QCOMPARE(server.requests().size(), 4);
+    const nlohmann::json trigger = bodyOf(server.requests()[0]);
+    const nlohmann::json resolve = bodyOf(server.requests()[1]);
+    QCOMPARE(trigger["event_action"].get<std::string>(), std::string("trigger"));
+    QCOMPARE(resolve["event_action"].get<std::string>(), std::string("resolve"));
+    QCOMPARE(resolve["dedup_key"].get<std::string>(), trigger["dedup_key"].get<std::string>());
+    QCOMPARE(trigger["routing_key"].get<std::string>(), kRoutingKey);
+    const std::string line = describeTestPage(config, results[0]);
+    QVERIFY2(line.find("pd: trigger slatrack-test:orders:") == 0 && line.find("HTTP 202 sent") != std::string::npos, line.c_str());
+
+    // A refused trigger is reported and its resolve not sent; the answer is
+    // printed with the key scrubbed.
+    server.script({400, QByteArray::fromStdString("bad key " + kRoutingKey), {}});
+    const auto refused = sendTestPages(config, "pd", "host-1", kStartMs, 2000);
+    QCOMPARE(refused.size(), size_t(1));
+    QCOMPARE(refused[0].verdict, DeliveryVerdict::Failed);
+    QCOMPARE(server.requests().size(), 5);
+    const std::string refusedLine = describeTestPage(config, refused[0]);
+    QVERIFY2(refusedLine.find("HTTP 400 failed") != std::string::npos, refusedLine.c_str());
+    QVERIFY2(refusedLine.find(kRoutingKey) == std::string::npos, refusedLine.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestPageOutbox)
