@@ -5,6 +5,7 @@
 #include "alert_test_support.hpp"
 
 #include "core/alerting/alert_evaluator.hpp"
+#include "core/alerting/alerts_status.hpp"
 #include "core/alerting/page_payload.hpp"
 
 #include <QTest>
@@ -64,6 +65,7 @@ private slots:
     void hugePagesStayWithinPagerDutyLimits();
     void webhookPayloadCarriesTheIncident();
     void globMatchesLikeAShell();
+    void statusJsonShowsRulesAndPageDelivery();
 };
 
 void TestAlertRules::pendingThenFiringThenRecoveringThenResolved()
@@ -419,6 +421,40 @@ void TestAlertRules::globMatchesLikeAShell()
     QVERIFY(!globMatch("poison-*", "order-17"));
     QVERIFY(!globMatch("a*b*c", "aXbY"));
     QVERIFY(globMatch("a*b*c", "aXbYc"));
+}
+
+void TestAlertRules::statusJsonShowsRulesAndPageDelivery()
+{
+    AlertEvaluator evaluator(pipelineWith({rule("p99", RuleKind::Latency, 0, 0), rule("store", RuleKind::StoreFailing, 0, 0)}), "host-1");
+    auto snapshot = healthySnapshot(kStartMs);
+    setP99(snapshot, 41'200);
+    store::StoreWriterStatus writer;
+    writer.state = store::StoreWriterStatus::State::Unavailable;
+    writer.error = "disk full";
+    writer.failingSinceMs = kStartMs - 60'000;
+    AlertContext context;
+    context.store = storeHealthFrom(writer);
+    evaluator.evaluate(snapshot, context, kStartMs);
+    setBlind(snapshot, 1, kStartMs);
+    evaluator.evaluate(snapshot, context, kStartMs + 1000);
+    std::vector<OutboxEntry> pages(3);
+    pages[0] = {1, kStartMs, "pd", "k1", "trigger", "sent", 1, kStartMs, "", 202, ""};
+    pages[1] = {2, kStartMs, "pd", "k2", "trigger", "retrying", 3, kStartMs + 5000, "HTTP 503", 503, ""};
+    pages[2] = {3, kStartMs, "hook", "k2", "trigger", "failed", 1, kStartMs, "HTTP 400: invalid event", 400, ""};
+    const nlohmann::ordered_json json = alertsStatusJson(evaluator.status(), evaluator.worstState(), pages, "", kStartMs + 1000);
+    QCOMPARE(json["worst"].get<std::string>(), std::string("firing"));
+    QCOMPARE(json["rules"][0]["state"].get<std::string>(), std::string("cant_judge"));
+    QCOMPARE(json["rules"][0]["judged_state"].get<std::string>(), std::string("firing"));
+    QVERIFY(json["rules"][0]["why"].get<std::string>().find("processed blind") != std::string::npos);
+    QCOMPARE(json["rules"][1]["state"].get<std::string>(), std::string("firing"));
+    QVERIFY(json["rules"][1]["text"].get<std::string>().find("disk full") != std::string::npos);
+    QCOMPARE(json["pages"]["sent"].get<int>(), 1);
+    QCOMPARE(json["pages"]["retrying"].get<int>(), 1);
+    QCOMPARE(json["pages"]["failed"].get<int>(), 1);
+    // Undelivered first, then the newest.
+    QCOMPARE(json["recent_pages"][0]["state"].get<std::string>(), std::string("retrying"));
+    QCOMPARE(json["recent_pages"][0]["next_try_in_ms"].get<int64_t>(), int64_t(4000));
+    QCOMPARE(json["recent_pages"][1]["error"].get<std::string>(), std::string("HTTP 400: invalid event"));
 }
 
 QTEST_APPLESS_MAIN(TestAlertRules)
