@@ -66,7 +66,10 @@ void AlertEvaluator::restore(const std::vector<IncidentRecord>& openIncidents, i
         found->dedupKey = incident.dedupKey;
         found->openedMs = incident.openedMs;
         // Its trigger was queued before the restart; the outbox re-sends it
-        // if it had not gone out.
+        // if it had not gone out. (Also when it was opened under a silence
+        // and never paged: the store does not say, and a resolve of an
+        // unknown dedup_key is ignored by PagerDuty, whereas a missing
+        // resolve would leave an incident open for good.)
         found->paged = true;
     }
 }

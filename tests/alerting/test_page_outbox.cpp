@@ -7,6 +7,7 @@
 #include "http_test_server.hpp"
 
 #include "core/alerting/alert_evaluator.hpp"
+#include "core/alerting/alerting_service.hpp"
 #include "core/alerting/page_outbox.hpp"
 #include "core/alerting/page_sender.hpp"
 #include "core/alerting/test_page.hpp"
@@ -148,6 +149,7 @@ private slots:
     void sendsAtMostTheRateLimitPerPager();
     void secretsNeverReachTheStoreOrTheLogs();
     void testPageSendsTriggerThenResolve();
+    void serviceKeepsIncidentsAndSilencesAcrossARestart();
 };
 
 void TestPageOutbox::triggerThenResolveReachThePagers()
@@ -449,6 +451,58 @@ void TestPageOutbox::testPageSendsTriggerThenResolve()
     const std::string refusedLine = describeTestPage(config, refused[0]);
     QVERIFY2(refusedLine.find("HTTP 400 failed") != std::string::npos, refusedLine.c_str());
     QVERIFY2(refusedLine.find(kRoutingKey) == std::string::npos, refusedLine.c_str());
+}
+
+void TestPageOutbox::serviceKeepsIncidentsAndSilencesAcrossARestart()
+{
+    HttpTestServer server;
+    QVERIFY(server.listen());
+    Fixture fixture;
+    config::PipelineConfig config = pipelineWith({rule("p99", RuleKind::Latency, 0, 0), rule("stuck", RuleKind::Stuck, 0, 0)});
+    config.alerts.pagers = {pagerDuty(server)};
+    OutboxOptions tuning;
+    tuning.pumpIntervalMs = 20;
+    auto breached = healthySnapshot(kStartMs);
+    setP99(breached, 41'200);
+    setStuck(breached, {"order-1"});
+    std::string p99Key;
+    {
+        AlertingService service(config, fixture.path, "host-1", {}, tuning);
+        QCOMPARE(service.start(), std::string());
+        service.addSilence(Silence{0, Silence::Kind::Rule, "stuck", "known backlog", "ana", kStartMs, kStartMs + 3'600'000});
+        service.onSnapshot(breached, {}, kStartMs);
+        QTRY_COMPARE(server.requests().size(), 1);
+        p99Key = bodyOf(server.requests()[0])["dedup_key"].get<std::string>();
+        QVERIFY2(p99Key.find(":p99:") != std::string::npos, p99Key.c_str());
+        const nlohmann::ordered_json status = service.statusJson(kStartMs);
+        QCOMPARE(status["worst"].get<std::string>(), std::string("firing"));
+        QCOMPARE(status["rules"][1]["silenced"].get<bool>(), true);
+        QTRY_COMPARE(service.statusJson(kStartMs)["pages"]["sent"].get<int>(), 1);
+        service.stop();
+    }
+    AlertingService restarted(config, fixture.path, "host-1", {}, tuning);
+    QCOMPARE(restarted.start(), std::string());
+    // Still breached after the restart: the same incidents, the silence
+    // read back from the store, so nothing new is sent.
+    restarted.onSnapshot(breached, {}, kStartMs + 60'000);
+    QCOMPARE(restarted.rules()[0].dedupKey, p99Key);
+    QVERIFY(restarted.rules()[1].silenced);
+    QTest::qWait(200);
+    QCOMPARE(server.requests().size(), 1);
+    restarted.onSnapshot(healthySnapshot(kStartMs + 61'000), {}, kStartMs + 61'000);
+    QTRY_VERIFY(server.requests().size() >= 2);
+    QTest::qWait(200);
+    size_t p99Resolves = 0;
+    for (const RecordedRequest& request : server.requests()) {
+        const nlohmann::json body = bodyOf(request);
+        QVERIFY2(!(body["event_action"] == "trigger" && body["dedup_key"].get<std::string>().find(":stuck:") != std::string::npos),
+                 "a silenced rule was paged");
+        if (body["event_action"] == "resolve" && body["dedup_key"] == p99Key)
+            ++p99Resolves;
+    }
+    QCOMPARE(p99Resolves, size_t(1));
+    restarted.stop();
+    QVERIFY(readAlertState(fixture.path).openIncidents.empty());
 }
 
 QTEST_GUILESS_MAIN(TestPageOutbox)
