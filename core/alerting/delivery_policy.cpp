@@ -36,7 +36,12 @@ int64_t parseRetryAfterMs(const std::string& value, int64_t nowMs)
     const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
     if (error == std::errc() && end == value.data() + value.size() && seconds >= 0)
         return seconds * 1000;
-    const QDateTime date = QDateTime::fromString(QString::fromStdString(value), Qt::RFC2822Date);
+    // HTTP dates end in "GMT", which Qt's RFC 2822 reader does not take;
+    // it takes the numeric zone.
+    QString text = QString::fromStdString(value).trimmed();
+    if (text.endsWith(QLatin1String(" GMT")))
+        text = text.chopped(4) + QLatin1String(" +0000");
+    const QDateTime date = QDateTime::fromString(text, Qt::RFC2822Date);
     if (!date.isValid())
         return -1;
     return std::max<int64_t>(date.toMSecsSinceEpoch() - nowMs, 0);

@@ -6,6 +6,7 @@
 
 #include "core/alerting/alert_evaluator.hpp"
 #include "core/alerting/alerts_status.hpp"
+#include "core/alerting/delivery_policy.hpp"
 #include "core/alerting/page_payload.hpp"
 
 #include <QTest>
@@ -66,6 +67,8 @@ private slots:
     void webhookPayloadCarriesTheIncident();
     void globMatchesLikeAShell();
     void statusJsonShowsRulesAndPageDelivery();
+    void hopStallAndFreshnessRules();
+    void backoffDoublesWithJitterAndHonoursRetryAfter();
 };
 
 void TestAlertRules::pendingThenFiringThenRecoveringThenResolved()
@@ -455,6 +458,76 @@ void TestAlertRules::statusJsonShowsRulesAndPageDelivery()
     QCOMPARE(json["recent_pages"][0]["state"].get<std::string>(), std::string("retrying"));
     QCOMPARE(json["recent_pages"][0]["next_try_in_ms"].get<int64_t>(), int64_t(4000));
     QCOMPARE(json["recent_pages"][1]["error"].get<std::string>(), std::string("HTTP 400: invalid event"));
+}
+
+void TestAlertRules::hopStallAndFreshnessRules()
+{
+    // Three stages: the hop into "enriched" is slow, the end to end is not judged here.
+    auto hop = rule("hop", RuleKind::Latency, 0, 0);
+    hop.stage = "enriched";
+    hop.percentile = config::Percentile::P95;
+    hop.thresholdMs = std::chrono::milliseconds(5000);
+    auto stall = rule("stall", RuleKind::ThroughputStall, 0, 0);
+    auto fresh = rule("fresh", RuleKind::Freshness, 0, 0);
+    fresh.stage = "incoming";
+    fresh.thresholdMs = std::chrono::milliseconds(600'000);
+    auto config = pipelineWith({hop, stall, fresh});
+    config.stages.insert(config.stages.begin() + 1, config::StageConfig{});
+    config.stages[1].name = "enriched";
+    AlertEvaluator evaluator(config, "host-1");
+    auto snapshot = healthySnapshot(kStartMs);
+    snapshot.stageNames = {"incoming", "enriched", "processed"};
+    snapshot.health.push_back(snapshot.health.back());
+    snapshot.gauges.stages.push_back(snapshot.gauges.stages.back());
+    snapshot.totals.resize(3);
+    snapshot.ratePerSec = {50.0, 50.0, 50.0};
+    snapshot.freshnessMs = {1000, 1000, 1000};
+    snapshot.hopLatencyLastMinute = {{}, {100, 1000, 2000, 6000, 7000, 8000}, {100, 10, 20, 30, 40, 50}};
+    evaluator.evaluate(snapshot, {}, kStartMs);
+    QCOMPARE(statusOf(evaluator, "hop").state, AlertState::Firing);
+    QVERIFY2(statusOf(evaluator, "hop").text.find("p95 6.00 s > threshold 5.00 s") != std::string::npos, statusOf(evaluator, "hop").text.c_str());
+    QVERIFY2(statusOf(evaluator, "hop").text.find("hop incoming -> enriched") != std::string::npos, statusOf(evaluator, "hop").text.c_str());
+    QCOMPARE(statusOf(evaluator, "stall").state, AlertState::Normal);
+    QCOMPARE(statusOf(evaluator, "fresh").state, AlertState::Normal);
+    // Processed stops, incoming goes quiet for 11 minutes; processed blind
+    // does not stop the freshness rule on incoming from judging.
+    snapshot.ratePerSec = {50.0, 50.0, 0.0};
+    snapshot.freshnessMs = {660'000, 1000, 1000};
+    evaluator.evaluate(snapshot, {}, kStartMs + 1000);
+    QCOMPARE(statusOf(evaluator, "stall").state, AlertState::Firing);
+    QCOMPARE(statusOf(evaluator, "fresh").state, AlertState::Firing);
+    setBlind(snapshot, 2, kStartMs);
+    evaluator.evaluate(snapshot, {}, kStartMs + 2000);
+    QCOMPARE(statusOf(evaluator, "stall").state, AlertState::CantJudge);
+    QCOMPARE(statusOf(evaluator, "fresh").state, AlertState::Firing);
+    QCOMPARE(statusOf(evaluator, "hop").state, AlertState::Firing);  // rests on incoming and enriched only
+}
+
+void TestAlertRules::backoffDoublesWithJitterAndHonoursRetryAfter()
+{
+    const BackoffPolicy policy{1000, 60'000, 0.2};
+    QCOMPARE(retryDelayMs(policy, 1, 0.5, -1), int64_t(1000));
+    QCOMPARE(retryDelayMs(policy, 2, 0.5, -1), int64_t(2000));
+    QCOMPARE(retryDelayMs(policy, 4, 0.5, -1), int64_t(8000));
+    QCOMPARE(retryDelayMs(policy, 4, 0.0, -1), int64_t(6400));   // -20 %
+    QCOMPARE(retryDelayMs(policy, 4, 1.0, -1), int64_t(9600));   // +20 %
+    QCOMPARE(retryDelayMs(policy, 40, 0.5, -1), int64_t(60'000)); // capped
+    QCOMPARE(retryDelayMs(policy, 1, 0.5, 30'000), int64_t(30'000));
+    QCOMPARE(parseRetryAfterMs("120", 0), int64_t(120'000));
+    QCOMPARE(parseRetryAfterMs("Mon, 01 Dec 2025 07:35:30 GMT", kStartMs), int64_t(30'000));
+    QCOMPARE(parseRetryAfterMs("soon", 0), int64_t(-1));
+    QCOMPARE(classify({202, {}, {}, -1}), DeliveryVerdict::Sent);
+    QCOMPARE(classify({400, {}, {}, -1}), DeliveryVerdict::Failed);
+    QCOMPARE(classify({403, {}, {}, -1}), DeliveryVerdict::Failed);
+    QCOMPARE(classify({429, {}, {}, -1}), DeliveryVerdict::Retry);
+    QCOMPARE(classify({503, {}, {}, -1}), DeliveryVerdict::Retry);
+    QCOMPARE(classify({0, {}, "refused", -1}), DeliveryVerdict::Retry);
+    SendRateLimiter limiter(2, 1000);
+    QCOMPARE(limiter.acquire("pd", 0), int64_t(0));
+    QCOMPARE(limiter.acquire("pd", 10), int64_t(0));
+    QCOMPARE(limiter.acquire("pd", 20), int64_t(980));
+    QCOMPARE(limiter.acquire("other", 20), int64_t(0));
+    QCOMPARE(limiter.acquire("pd", 1000), int64_t(0));
 }
 
 QTEST_APPLESS_MAIN(TestAlertRules)
