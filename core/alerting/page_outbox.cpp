@@ -346,7 +346,13 @@ private:
     void publish()
     {
         auto published = std::make_shared<Published>();
-        published->entries = m_entries;
+        // Without payloads: up to 500 entries of up to 512 KB each would be
+        // copied on every pump for a status nobody reads them from.
+        published->entries.reserve(m_entries.size());
+        for (const OutboxEntry& entry : m_entries) {
+            published->entries.push_back(OutboxEntry{entry.id, entry.createdMs, entry.pager, entry.dedupKey, entry.action, entry.state,
+                                                     entry.attempts, entry.nextTryMs, entry.lastError, entry.lastHttpStatus, {}});
+        }
         published->storeError = m_storeError;
         std::lock_guard lock(m_owner.m_mutex);
         m_owner.m_published = std::move(published);
@@ -382,6 +388,7 @@ void PageOutbox::start()
     m_thread->setObjectName(QStringLiteral("page-outbox"));
     m_worker = new Worker(m_options, *this);
     m_worker->moveToThread(m_thread.get());
+    QObject::connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread->start();
     QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->init(); }, Qt::QueuedConnection);
 }
@@ -391,8 +398,8 @@ void PageOutbox::stop()
     if (!m_thread)
         return;
     QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
-    // Deleted on its own thread's last turn, with its timer and replies.
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { delete worker; }, Qt::BlockingQueuedConnection);
+    // The worker is deleted on its own thread as that thread finishes
+    // (deleteLater, connected in start()), with its timer and replies.
     m_worker = nullptr;
     m_thread->quit();
     m_thread->wait();

@@ -63,7 +63,7 @@ struct OutboxEntry {
     int64_t nextTryMs = 0;
     std::string lastError;
     int lastHttpStatus = 0;
-    std::string payload;
+    std::string payload;  // empty in entries(): the store has it
 };
 
 // What a restart reads back before the first evaluation (blocking; call at
@@ -86,6 +86,7 @@ public:
     // Stops sending; pages not yet sent stay in the store for the next start.
     void stop();
 
+    // After start(); an update submitted before is dropped.
     void submit(AlertUpdate update);
     // Stored with the id the store gives it; the caller keeps the evaluator's list.
     void addSilence(Silence silence);
