@@ -7,9 +7,11 @@
 #include "core/config/config_loader.hpp"
 #include "core/monitor/monitor.hpp"
 #include "core/monitor/status_json.hpp"
+#include "core/store/store_file.hpp"
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 namespace slatrack::app {
 
@@ -27,11 +29,15 @@ int fail(const std::string& message)
 
 int runHeadlessCommand(int argc, char* argv[])
 {
-    const ParsedArgs args = parseArgs(argc, argv, {"-c|--config", "--interval-ms", "--from"}, {"--headless", "-h|--help"});
+    const ParsedArgs args = parseArgs(argc, argv, {"-c|--config", "--interval-ms", "--from", "--store", "--snapshot-interval-ms"}, {"--headless", "-h|--help"});
     if (args.flag("--help")) {
-        std::puts("usage: slatrack --headless -c FILE [--interval-ms N] [--from T]\n"
+        std::puts("usage: slatrack --headless -c FILE [--interval-ms N] [--from T] [--store FILE|none] [--snapshot-interval-ms N]\n"
                   "  one JSON status line per interval on stdout, logs on stderr;\n"
-                  "  SIGINT/SIGTERM stop it (exit 0)");
+                  "  SIGINT/SIGTERM stop it (exit 0)\n"
+                  "  --store: history, lost records and snapshots (default\n"
+                  "    $XDG_DATA_HOME/slatrack/<pipeline>.db); a restart resumes from the\n"
+                  "    latest snapshot instead of replaying the window; none: memory only\n"
+                  "  --snapshot-interval-ms: how often a snapshot is taken (default 10000)");
         return kExitOk;
     }
     if (!args.error.empty())
@@ -59,11 +65,29 @@ int runHeadlessCommand(int argc, char* argv[])
         options.fromMs = parsed.unixMs;
     }
     options.log = [](const std::string& line) { std::fprintf(stderr, "slatrack: %s\n", line.c_str()); };
+    const auto storeArg = args.value("--store");
+    if (!storeArg || *storeArg != "none") {
+        monitor::MonitorStoreOptions storeOptions;
+        storeOptions.path = storeArg ? std::filesystem::path(*storeArg) : store::defaultStorePath(loaded.config->pipeline);
+        if (const auto interval = args.value("--snapshot-interval-ms")) {
+            const TimeArgument parsed = parseTimeArgument(*interval, 0);
+            if (!parsed.ok || parsed.unixMs < 100)
+                return fail("--snapshot-interval-ms expects milliseconds >= 100, got \"" + *interval + "\"");
+            storeOptions.snapshotIntervalMs = parsed.unixMs;
+        }
+        options.store = storeOptions;
+    }
     std::fprintf(stderr, "slatrack: config %s\n", config::describeForLog(*loaded.config).c_str());
 
     blockStopSignals();  // before any thread starts, so they all inherit it
     monitor::Monitor monitor(*loaded.config, options);
     monitor.start();
+    // A second slatrack on the same store would interleave snapshots:
+    // refused, naming the other process (the store says who).
+    // A store in use by another slatrack is refused (naming it, in the log
+    // and the status); this one then runs in memory, as with any store failure.
+    if (const auto store = monitor.storeSummary())
+        std::fprintf(stderr, "slatrack: store %s (%s%s%s)\n", store->path.c_str(), store->state.c_str(), store->error.empty() ? "" : ": ", store->error.c_str());
     for (;;) {
         const int signal = waitForStopSignal(std::chrono::milliseconds(intervalMs));
         if (const monitor::SnapshotPtr snapshot = monitor.latest()) {

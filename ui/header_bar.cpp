@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QVBoxLayout>
 #include <QLabel>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -90,15 +91,30 @@ void HeaderBar::showSnapshot(const monitor::MonitorSnapshot& snapshot)
         m_phaseTone = Tone::Good;
         break;
     }
+
+    // Connected to the cluster is not "seeing the pipeline": one blind
+    // stage (its broker down, a topic gone) leaves the others green while
+    // nothing awaiting that stage can be judged. Never green then.
+    QStringList blindStages;
+    for (size_t stage_idx = 0; stage_idx < snapshot.health.size(); ++stage_idx)
+        if (snapshot.health[stage_idx].state == monitor::StageHealthState::Blind)
+            blindStages.append(stageName(snapshot, stage_idx));
+    const qsizetype stageCount = static_cast<qsizetype>(snapshot.health.size());
+    if (!blindStages.isEmpty() && snapshot.phase != monitor::Phase::Starting) {
+        m_phaseText = blindStages.size() == stageCount ? u"BLIND"_s : u"PARTLY BLIND"_s;
+        m_phaseTone = Tone::Warn;
+    }
     paintBadge();
 
     QString connection = snapshot.connected ? u"\u25cf connected"_s : u"\u25cf disconnected"_s;
+    if (!blindStages.isEmpty())
+        connection += QStringLiteral(" \u00b7 %1 of %2 stages blind (%3)").arg(blindStages.size()).arg(stageCount).arg(blindStages.join(u", "_s));
     if (!snapshot.connectionDetail.empty())
         connection += u": "_s + QString::fromStdString(snapshot.connectionDetail);
     if (snapshot.consumerRestarts > 0)
         connection += QStringLiteral(" \u00b7 %1 consumer restarts").arg(snapshot.consumerRestarts);
     m_connection->setText(connection);
-    m_connectionTone = snapshot.connected ? Tone::Good : Tone::Bad;
+    m_connectionTone = !snapshot.connected ? Tone::Bad : (blindStages.isEmpty() ? Tone::Good : Tone::Warn);
 
     QString freshness = u"data age "_s;
     m_freshnessTone = Tone::Neutral;
@@ -180,5 +196,6 @@ QString HeaderBar::connectionText() const { return m_connection->text(); }
 QString HeaderBar::freshnessText() const { return m_freshness->text(); }
 QString HeaderBar::lagText() const { return m_lag->text(); }
 QString HeaderBar::asOfText() const { return m_asOf->text(); }
+Tone HeaderBar::phaseTone() const { return m_paused ? Tone::Neutral : m_phaseTone; }
 
 } // namespace slatrack::ui

@@ -17,7 +17,9 @@ class ElidedLabel;
 // (how far its reading is behind the high watermarks: the monitor's lag,
 // not the pipeline's), and the time of the data shown. Every text elides
 // with a tooltip: a long broker error must not widen the window. The badge
-// says PAUSED while the view is frozen, never LIVE.
+// says PAUSED while the view is frozen, never LIVE; PARTLY BLIND (amber)
+// while some stages are blind, and the connection says which ("1 of 3
+// stages blind"), never a green "connected" then.
 //
 // Thread: UI thread only.
 class HeaderBar : public QWidget {
@@ -43,6 +45,8 @@ public:
     QString freshnessText() const;
     QString lagText() const;
     QString asOfText() const;
+    Tone phaseTone() const;       // of the badge as painted (Neutral while paused)
+    Tone connectionTone() const { return m_connectionTone; }
 
 private:
     void refreshAsOf();

@@ -12,8 +12,8 @@ namespace {
 
 constexpr int kDeskSpacing = 8;
 constexpr int kWarRoomSpacing = 14;
-// War room: 5 tiles on the first row, 4 on the second. A 20-column grid
-// lets both rows fill the width (5 x 4 columns, 4 x 5 columns).
+// War room: 5 tiles on each of two rows. A 20-column grid lets both rows
+// fill the width whatever the split (5 x 4 columns; 4 x 5 for a row of 4).
 constexpr int kWarRoomFirstRow = 5;
 constexpr int kWarRoomColumns = 20;
 
@@ -40,7 +40,7 @@ KpiPanel::KpiPanel(QWidget* parent)
 void KpiPanel::showSnapshot(const monitor::MonitorSnapshot& snapshot)
 {
     for (const KpiValue& value : kpiValues(snapshot))
-        tile(value.id)->setValue(value.text, value.tone, value.detail);
+        tile(value.id)->setValue(value.text, value.tone, value.detail, value.breakdown);
 }
 
 void KpiPanel::applyTheme(const Theme& theme)

@@ -15,7 +15,7 @@ namespace slatrack::ui {
 
 class KpiTile;
 
-// The row of KPI tiles. On a desk: one row of nine. In the war room: two
+// The row of KPI tiles. On a desk: one row of ten. In the war room: two
 // rows, so each tile is wide enough for a number readable across the room.
 //
 // Thread: UI thread only.

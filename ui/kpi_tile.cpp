@@ -54,15 +54,16 @@ KpiTile::KpiTile(const QString& title, QWidget* parent)
     applyTheme(m_theme);
 }
 
-void KpiTile::setValue(const ValueText& text, Tone tone, const QString& detail)
+void KpiTile::setValue(const ValueText& text, Tone tone, const QString& detail, const QString& breakdown)
 {
-    if (text.value == m_text.value && text.unit == m_text.unit && tone == m_tone && detail == m_detail)
+    if (text.value == m_text.value && text.unit == m_text.unit && tone == m_tone && detail == m_detail && breakdown == m_breakdown)
         return;  // 4 updates a second of unchanged numbers cost nothing
     m_text = text;
     m_tone = tone;
     m_detail = detail;
+    m_breakdown = breakdown;
     setAccessibleDescription(m_text.value + u' ' + m_text.unit + u" \u2014 "_s + m_detail);
-    setToolTip(m_detail);  // the detail line elides on a narrow tile
+    setToolTip(m_breakdown.isEmpty() ? m_detail : m_detail + u'\n' + m_breakdown);  // the detail line elides on a narrow tile
     refit();  // the detail line's presence changes the room for the number
     update();
 }

@@ -21,7 +21,8 @@ class KpiTile : public QFrame {
 public:
     explicit KpiTile(const QString& title, QWidget* parent = nullptr);
 
-    void setValue(const ValueText& text, Tone tone, const QString& detail);
+    // toolTip: the detail line (it elides on a narrow tile), then `breakdown`.
+    void setValue(const ValueText& text, Tone tone, const QString& detail, const QString& breakdown = {});
     void applyTheme(const Theme& theme);
 
     QString title() const { return m_title; }
@@ -49,6 +50,7 @@ private:
     QString m_title;
     ValueText m_text;
     QString m_detail;
+    QString m_breakdown;
     Tone m_tone = Tone::Neutral;
     Theme m_theme = Theme::light();
     QFont m_titleFont, m_valueFont, m_unitFont, m_detailFont;

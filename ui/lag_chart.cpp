@@ -18,7 +18,7 @@ constexpr int64_t kHistoryMs = monitor::MonitorSnapshot::kSeriesSeconds * 1000;
 } // namespace
 
 LagChart::LagChart(QWidget* parent)
-    : TimeChart(u"slatrack's position behind the high watermark"_s, parent)
+    : TimeChart(u"slatrack's own position behind the high watermark"_s, parent)
 {
     for (size_t line_idx = 0; line_idx < kMaxLagLines; ++line_idx)
         m_lines.push_back(addLine(QString(), static_cast<int>(line_idx)));

@@ -16,8 +16,8 @@ namespace slatrack::ui {
 
 // slatrack's own position behind the high watermark, per partition, over
 // wall-clock time: how far the monitor's consumer is from the end of each
-// partition (not the pipeline's consumer groups, whose committed offsets
-// slatrack does not read yet). A snapshot carries only the current value,
+// partition (not the pipeline's consumer groups: their lag is the
+// "Pipeline lag" tile, from their committed offsets). A snapshot carries only the current value,
 // so this chart keeps its own history: one sample per second per
 // partition, for MonitorSnapshot::kSeriesSeconds, for at most
 // kMaxTrackedPartitions partitions. It draws the kMaxLagLines partitions

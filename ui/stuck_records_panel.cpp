@@ -1,6 +1,7 @@
 #include "stuck_records_panel.hpp"
 
 #include "format.hpp"
+#include "kpi_values.hpp"
 #include "stuck_records_model.hpp"
 
 #include <QAction>
@@ -32,7 +33,13 @@ StuckRecordsPanel::StuckRecordsPanel(QWidget* parent)
     layout->setSpacing(4);
     layout->addWidget(m_title);
     layout->addWidget(m_summary);
+    // The can't-judge reason names brokers and partitions: wrap it, never
+    // let it widen the window.
+    m_summary->setWordWrap(true);
     layout->addWidget(m_view, 1);
+    // Takes the room only while the table is hidden (can't judge), so the
+    // reason stays under the title instead of floating mid-panel.
+    layout->addStretch(0);
 
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -77,6 +84,16 @@ void StuckRecordsPanel::showSnapshot(const monitor::SnapshotPtr& snapshot)
     }
     m_view->verticalScrollBar()->setValue(scroll);
 
+    // While a later stage is blind or behind, the engine holds its
+    // watermark: records listed as stuck may be done and unread, and others
+    // may be stuck unseen. The STUCK tile says "—"; so does this panel,
+    // instead of a list that reads like a verdict.
+    const StageJudgement judged = stuckJudgement(*snapshot);
+    m_view->setHidden(judged.trust != StageTrust::Trusted);
+    if (judged.trust != StageTrust::Trusted) {
+        m_summary->setText(u"Can't judge what is stuck now: "_s + judged.reason);
+        return;
+    }
     const uint64_t stuck = snapshot->gauges.stuck;
     const size_t listed = snapshot->oldestStuck.size();
     if (stuck == 0)

@@ -149,6 +149,17 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
 
     readKafka(diag, root, baseDir, config);
     readStages(diag, root, idFormat, config.stages);
+    // slatrack reads its own group's position itself; naming it as the
+    // pipeline's group would report slatrack's lag as the pipeline's.
+    for (std::size_t stage_idx = 0; stage_idx < config.stages.size(); ++stage_idx) {
+        const auto& groups = config.stages[stage_idx].consumerGroups;
+        for (const std::string& group : groups) {
+            if (!config.kafka.groupId.empty() && group == config.kafka.groupId)
+                diag.error(childPath(indexPath("stages", stage_idx), "consumer_group"),
+                           "expected the pipeline's own consumer group, got " + jsonQuoted(group) +
+                               ", which is slatrack's (kafka.group_id)");
+        }
+    }
 
     const bool windowOk =
         readBoundedDuration(diag, root, "window", config.window, kMaxWindow, "the longest time the engine tracks a record");
@@ -264,10 +275,13 @@ std::string describeForLog(const PipelineConfig& config)
     }
     nlohmann::ordered_json stages = nlohmann::ordered_json::array();
     for (const StageConfig& stage : config.stages) {
-        stages.push_back({{"name", stage.name},
-                          {"topics", stage.topics},
-                          {"id", describeIdSource(stage.id)},
-                          {"time", describeTimeSource(stage.time)}});
+        nlohmann::ordered_json described{{"name", stage.name},
+                                         {"topics", stage.topics},
+                                         {"id", describeIdSource(stage.id)},
+                                         {"time", describeTimeSource(stage.time)}};
+        if (!stage.consumerGroups.empty())
+            described["consumer_group"] = stage.consumerGroups;
+        stages.push_back(std::move(described));
     }
     const nlohmann::ordered_json out{
         {"pipeline", config.pipeline},

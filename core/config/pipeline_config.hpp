@@ -65,6 +65,12 @@ struct StageConfig {
     std::vector<std::string> topics;  // non-empty; each topic in one stage only
     IdSource id;
     TimeSource time;
+    // The pipeline's own consumer group(s) that read this stage's topics
+    // (e.g. the processor reading "incoming"), whose lag slatrack reports
+    // from their committed offsets, read-only (ingest/consumer_group_lag).
+    // Config field "consumer_group": a name or an array of names; empty
+    // when not given.
+    std::vector<std::string> consumerGroups;
 
     friend bool operator==(const StageConfig&, const StageConfig&) = default;
 };

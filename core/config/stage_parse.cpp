@@ -18,6 +18,11 @@ constexpr std::string_view kExpectedIdSource =
 constexpr std::string_view kExpectedTimeSource =
     R"(an object like {"from": "kafka"}, {"from": "json", "pointer": "/ts", "format": "epoch_ms"} or {"from": "composite_id"})";
 constexpr std::string_view kExpectedPointer = R"(a JSON pointer (RFC 6901) starting with '/', like "/order/id")";
+constexpr std::string_view kExpectedConsumerGroup =
+    R"(the pipeline's consumer group reading this stage's topics, like "processor-app", or an array of such names)";
+// Kafka has no hard limit on group IDs; a name past this is a pasted
+// paragraph, not a group, and would only make every lag line unreadable.
+constexpr std::size_t kMaxConsumerGroupLength = 255;
 
 bool isTopicName(std::string_view name)
 {
@@ -149,13 +154,42 @@ std::optional<TimeSource> readTimeSource(Diagnostics& diag, const json& value, c
     return source;
 }
 
+// "consumer_group": one name or an array of names, each non-empty, at most
+// kMaxConsumerGroupLength long, none twice in the stage.
+std::vector<std::string> readConsumerGroups(Diagnostics& diag, const json& value, const std::string& path)
+{
+    std::vector<std::string> groups;
+    const auto readOne = [&](const json& item, const std::string& itemPath) {
+        if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
+            item.get_ref<const std::string&>().size() > kMaxConsumerGroupLength) {
+            diag.expected(itemPath, "a consumer group name (1 to " + std::to_string(kMaxConsumerGroupLength) + " characters)", item);
+            return;
+        }
+        const std::string& name = item.get_ref<const std::string&>();
+        if (std::find(groups.begin(), groups.end(), name) != groups.end()) {
+            diag.error(itemPath, "expected each consumer group once per stage, got " + jsonQuoted(name) + " again");
+            return;
+        }
+        groups.push_back(name);
+    };
+    if (value.is_string()) {
+        readOne(value, path);
+    } else if (value.is_array() && !value.empty()) {
+        for (std::size_t group_idx = 0; group_idx < value.size(); ++group_idx)
+            readOne(value[group_idx], indexPath(path, group_idx));
+    } else {
+        diag.expected(path, kExpectedConsumerGroup, value);
+    }
+    return groups;
+}
+
 StageConfig readStage(Diagnostics& diag, const json& value, const std::string& path,
                       std::optional<IdFormat> idFormat)
 {
     StageConfig stage;
     if (!expectObject(diag, value, path, "a stage object with name, topics, id and time"))
         return stage;
-    checkKeys(diag, value, path, {"name", "topics", "id", "time"});
+    checkKeys(diag, value, path, {"name", "topics", "id", "time", "consumer_group"});
 
     if (const json* name = requiredField(diag, value, path, "name", "a non-empty string naming the stage"))
         stage.name = readNonEmptyString(diag, *name, childPath(path, "name")).value_or("");
@@ -186,6 +220,8 @@ StageConfig readStage(Diagnostics& diag, const json& value, const std::string& p
         if (std::optional<TimeSource> source = readTimeSource(diag, *time, childPath(path, "time"), idFormat))
             stage.time = *source;
     }
+    if (const json* groups = optionalField(value, "consumer_group"))
+        stage.consumerGroups = readConsumerGroups(diag, *groups, childPath(path, "consumer_group"));
     return stage;
 }
 

@@ -9,6 +9,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // Remembers records that have left the open set (matched, lost or orphaned)
 // for the dedup horizon, so that an at-least-once redelivery is counted as a
 // duplicate instead of opening a record that would later look stuck, and a
@@ -127,6 +129,7 @@ public:
     size_t partitionCount() const { return m_bySecond.count(); }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     static constexpr uint64_t kMaxA = (1u << 30) - 1;
 
     static constexpr int64_t kExpiryMarginMs = 1000;  // b is in seconds (see the class comment)

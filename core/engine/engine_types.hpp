@@ -112,7 +112,7 @@ struct StageCounters {
     uint64_t clockSkew = 0;      // a latency ending here came out negative (recorded as 0)
     int64_t worstClockSkewMs = 0;  // the most negative of those, as a positive number (max, not a sum)
     uint64_t stale = 0;          // a copy older than the dedup horizon (see Event::loggedAfterMs): not opened, not matched
-    uint64_t lateHop = 0;        // intermediate stage seen after the record completed
+    uint64_t lateHop = 0;        // intermediate stage seen after the record completed (or was lost)
     uint64_t idCollisions = 0;   // opaque ID whose hash hit a different ID's text: not joined
     std::array<uint64_t, static_cast<size_t>(RejectReason::Count)> rejected{};
 

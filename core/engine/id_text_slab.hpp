@@ -10,6 +10,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // Storage for the text of opaque record IDs while their record is open.
 // (A freed slot keeps its old bytes until reused; only the slot index moves.)
 // The join finds records by 64-bit hash and confirms every hit on this text
@@ -65,6 +67,7 @@ public:
     }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     // 24 raw bytes: the last byte is the inline length, or kHeap when the
     // first 8 bytes hold a heap pointer and the next 4 its length. Raw bytes
     // plus memcpy instead of a union keep it at 24 (a union with a pointer

@@ -371,6 +371,10 @@ void JoinEngine::onUnknownRecord(const Event& event)
                 m_done.put(event.id.key, event.id.isComposite(), DoneSet::Kind::Matched, timeMs - outcome->timeMs, timeMs, timeMs);
             } else if (stage == 0) {
                 bump(m_totals, counters, stage, redelivered);
+            } else {
+                // A middle stage of a record already lost: seen, so counted
+                // (a late hop; no hop latency, its neighbours are gone).
+                bump(m_totals, counters, stage, &StageCounters::lateHop);
             }
             break;
         case DoneSet::Kind::Orphan:

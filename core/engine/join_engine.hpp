@@ -17,6 +17,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // The windowed join of a pipeline's stages by record ID (DESIGN.md, "Join
 // semantics"). Plain C++: no Qt, no I/O; wall-clock time is passed in.
 //
@@ -147,6 +149,7 @@ public:
     const EngineConfig& config() const { return m_config; }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot: capture/restore at a consistent cut
     bool validStage(int stage) const { return stage >= 0 && stage < m_config.stageCount; }
     void refuse(const Event& event, int64_t wallNowMs);
     void ingestOne(const Event& event);

@@ -6,6 +6,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // A mergeable log-linear latency histogram in whole milliseconds.
 //
 // Layout (HdrHistogram-style): values 0..127 ms each get an exact bin; above
@@ -71,6 +73,7 @@ public:
     static int64_t binUpperEdge(int bin);   // largest value in the bin
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     std::vector<uint64_t> m_bins;  // empty until the first record()
     uint64_t m_count = 0;
     uint64_t m_negative = 0;

@@ -13,6 +13,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // An open-addressing hash map from nonzero 64-bit keys to a small POD value,
 // hand-written because it is the join's hot path and std::unordered_map
 // costs a node allocation and two dependent cache misses per record.
@@ -196,6 +198,7 @@ public:
     }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     // murmur3's 64-bit finalizer, halved: composite IDs carry a timestamp in
     // their high bits, so the key itself is far from uniform.
     static uint64_t mix(uint64_t key)

@@ -9,6 +9,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // Metrics of one second of event time.
 struct MetricBucket {
     int64_t second = 0;                   // Unix seconds
@@ -54,6 +56,7 @@ public:
     LatencyHistogram hopBetween(int stage, int64_t fromMs, int64_t toMs) const;
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     MetricBucket& locate(int64_t timeMs);
     MetricBucket& remember(MetricBucket& bucket);
     MetricBucket makeBucket(int64_t second) const;

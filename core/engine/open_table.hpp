@@ -8,6 +8,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // The join's open records by key: one LinearProbeMap per creation second
 // for composite IDs (see SecondPartitions: new records go to the table of
 // "now", completions come from the table of "now - latency", both hot),
@@ -101,6 +103,7 @@ public:
     size_t partitionCount() const { return m_bySecond.count(); }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     Map& tableForComposite(uint64_t key, int64_t nowMs);
     void dropIfPast(int64_t second)
     {

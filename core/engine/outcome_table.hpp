@@ -8,6 +8,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // One hash table of done outcomes (DoneSet's unit of storage): key -> an
 // outcome word whose low 32 bits are the Unix second expiry counts from.
 // An entry whose second is before the caller's cutoff is expired: it reads
@@ -119,6 +121,7 @@ public:
     size_t bytesUsed() const { return m_table.bytesUsed() + (m_filtered ? m_filter.bytesUsed() : 0); }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     // Purge when 3/4 full; if live entries still fill more than half the
     // table afterwards, rehash to 40 % load so the next purge is far away.
     static constexpr double kPurgeLoad = 0.75;

@@ -9,6 +9,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // Tables kept per creation second of composite record IDs (the high 32 bits
 // of the ID), for the join's big keyed structures (OpenTable, DoneSet).
 //
@@ -101,6 +103,7 @@ public:
     static constexpr size_t overheadBytesPerTable() { return sizeof(Table) + 32; }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     static constexpr size_t kCacheSlots = 256;  // power of two
     static size_t cacheIndex(int64_t second) { return static_cast<size_t>(second) & (kCacheSlots - 1); }
 

@@ -7,6 +7,8 @@
 
 namespace slatrack::engine {
 
+struct EngineStateAccess;
+
 // Per-stage event-time watermarks: how far each stage's stream has been
 // read. A record is judged (stuck, lost, orphan) only against the watermark
 // of the stage it waits for, so catching up after a restart raises no false
@@ -44,6 +46,7 @@ public:
     void restoreWatermark(int stage, int64_t watermarkMs) { m_stages[static_cast<size_t>(stage)].watermarkMs = watermarkMs; }
 
 private:
+    friend struct EngineStateAccess;  // engine_snapshot
     struct Partition {
         int64_t newestMs = kNoTime;
         bool known = false;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <future>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 namespace slatrack::ingest {
@@ -217,12 +218,15 @@ public:
         if (m_owner.m_options.stopAtStartHighWatermarks && !m_missingTopics.empty())
             throw std::invalid_argument(m_missingTopics.begin()->second);
 
+        preRegisterResumed(found);
         rd_kafka_topic_partition_list_t* byTime = rd_kafka_topic_partition_list_new(static_cast<int>(std::max<size_t>(1, found.size())));
         for (const auto& [stage, topic, partition, leader] : found) {
             PartitionTracker::Partition& part = tracker.add(stage, topic, partition);
             part.leader = leader;
             if (part.position >= 0)
                 continue;  // a restart: resume where we were
+            if (part.startOffset != -1)
+                continue;  // resumed from a snapshot (preRegisterResumed)
             if (auto resume = m_owner.m_options.startOffsets.find({topic, partition}); resume != m_owner.m_options.startOffsets.end()) {
                 part.startOffset = resume->second;
                 continue;
@@ -259,7 +263,7 @@ public:
         rd_kafka_topic_partition_list_destroy(assignment);
         if (error)
             throw std::runtime_error(std::string("assigning partitions failed: ") + rd_kafka_err2str(error));
-        m_owner.m_output.push(std::move(flags));
+        pushWithPositions(std::move(flags));
         m_lastMetadataMs = now;
         m_owner.setStatus([&](SourceStatus& status) { status.started = true; });
         publishStatus();
@@ -298,12 +302,52 @@ public:
         if (m_batch.empty())
             return;
         const int64_t before = steadyMs();
-        m_owner.m_output.push(std::move(m_batch));
+        pushWithPositions(std::move(m_batch));
         const int64_t after = steadyMs();
         if (after - before >= kBackpressureMs)
             m_resumedAtMs = after;
         m_batch = IngestBatch{};
         m_samplesInBatch = 0;
+    }
+
+    // Every batch leaves with the positions after it (ingest_batch.hpp):
+    // the messages it holds are exactly those before them.
+    void pushWithPositions(IngestBatch batch)
+    {
+        const auto& parts = m_owner.m_tracker.partitions();
+        batch.positions.reserve(parts.size());
+        for (const auto& part : parts)
+            batch.positions.push_back(PartitionPosition{part.topic, part.partition, static_cast<uint8_t>(part.stage), part.index, part.nextOffset()});
+        m_owner.m_output.push(std::move(batch));
+    }
+
+    // A snapshot's partitions get their stage-local indexes first, in the
+    // order it knew them, so the restored engine's per-partition clocks and
+    // the records' partitions mean the same partitions again. One the
+    // brokers no longer list is skipped (and said).
+    void preRegisterResumed(const std::vector<std::tuple<int, std::string, int32_t, int32_t>>& found)
+    {
+        std::vector<PartitionPosition> resume = m_owner.m_options.resume;
+        if (resume.empty() || !m_owner.m_tracker.partitions().empty())
+            return;  // nothing to resume, or a consumer restart (the tracker knows them)
+        std::sort(resume.begin(), resume.end(), [](const PartitionPosition& a, const PartitionPosition& b) {
+            return std::tie(a.stage, a.index) < std::tie(b.stage, b.index);
+        });
+        for (const PartitionPosition& point : resume) {
+            const bool listed = std::any_of(found.begin(), found.end(), [&](const auto& entry) {
+                return std::get<1>(entry) == point.topic && std::get<2>(entry) == point.partition;
+            });
+            if (!listed) {
+                m_owner.log("resume: " + point.topic + "[" + std::to_string(point.partition) + "] is no longer listed by the brokers; not resumed");
+                continue;
+            }
+            PartitionTracker::Partition& part = m_owner.m_tracker.add(point.stage, point.topic, point.partition);
+            if (part.index != point.index)
+                m_owner.log("resume: " + point.topic + "[" + std::to_string(point.partition) + "] gets index " + std::to_string(part.index) +
+                            ", the snapshot knew it as " + std::to_string(point.index) + " (a partition before it vanished)");
+            if (point.nextOffset != -1)
+                part.startOffset = point.nextOffset;
+        }
     }
 
     // Copies progress, counters and health into the source's status.
@@ -473,7 +517,7 @@ private:
             // The engine learns of them before any of their records, so
             // they hold their stage's watermark until proven.
             flush();
-            m_owner.m_output.push(std::move(flags));
+            pushWithPositions(std::move(flags));
         }
         rd_kafka_topic_partition_list_destroy(added);
     }

@@ -31,6 +31,10 @@ struct SourceOptions {
     bool stopAtStartHighWatermarks = false;
     // Resume points (e.g. from a snapshot); they win over fromMs.
     std::map<PartitionTracker::Key, int64_t> startOffsets;
+    // A snapshot's positions: each partition resumes at its next offset
+    // and keeps the stage-local index the restored engine knows it by
+    // (indexes are handed out in this order first). Wins over startOffsets.
+    std::vector<PartitionPosition> resume;
     // Log lines (already formatted, no newline). Called on the consumer thread.
     std::function<void(const std::string&)> log;
     // How often topics are described again, to find partitions added while

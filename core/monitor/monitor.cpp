@@ -45,11 +45,10 @@ Monitor::Monitor(config::PipelineConfig config, MonitorOptions options)
     m_engine = std::make_unique<engine::JoinEngine>(engineConfigFor(m_config));
     m_fromMs = m_options.fromMs.value_or(wallMs() - m_config.window.count());
     m_engine->setScopeStart(m_fromMs);
-    ingest::SourceOptions sourceOptions;
-    sourceOptions.fromMs = m_fromMs;
-    sourceOptions.log = m_options.log;
-    sourceOptions.metadataRefreshMs = m_options.metadataRefreshMs;
-    m_source = std::make_unique<ingest::KafkaSource>(m_config, std::move(sourceOptions), m_queue);
+    if (m_options.store)
+        m_store = std::make_unique<MonitorStore>(m_config, *m_options.store, m_options.log);
+    if (ingest::ConsumerGroupLagPoller::wanted(m_config))
+        m_lagPoller = std::make_unique<ingest::ConsumerGroupLagPoller>(m_config, ingest::LagPollerOptions{m_options.pipelineLagIntervalMs, 3'000, m_options.log});
 }
 
 Monitor::~Monitor() { stop(); }
@@ -57,7 +56,35 @@ Monitor::~Monitor() { stop(); }
 void Monitor::start()
 {
     m_stop = false;
+    ingest::SourceOptions sourceOptions;
+    if (m_store && !m_source) {
+        // A snapshot wins over the replay start: the resumed run keeps the
+        // scope it had and reads on where it stood.
+        if (auto restored = m_store->start(engineConfigFor(m_config))) {
+            m_engine = std::move(restored);
+            m_fromMs = m_store->restoredFrom()->meta.scopeStartMs;
+            for (const store::StoredPosition& pos : m_store->restoredFrom()->meta.positions) {
+                sourceOptions.resume.push_back(ingest::PartitionPosition{pos.topic, pos.partition, static_cast<uint8_t>(pos.stage), pos.index, pos.nextOffset});
+                // Caught up is proven, never remembered (kafka_source.hpp):
+                // what was proven before the restart says nothing now, and
+                // would let the watermarks run with the wall clock over
+                // records written while we were down.
+                m_engine->setCaughtUp(pos.stage, pos.index, false);
+            }
+        }
+        m_store->setScopeStart(m_fromMs);
+        // Seconds leaving the engine's memory go to the store, from the first batch.
+        m_engine->metrics().setKeepExpired(true);
+    }
+    if (!m_source) {
+        sourceOptions.fromMs = m_fromMs;
+        sourceOptions.log = m_options.log;
+        sourceOptions.metadataRefreshMs = m_options.metadataRefreshMs;
+        m_source = std::make_unique<ingest::KafkaSource>(m_config, std::move(sourceOptions), m_queue);
+    }
     m_source->start();
+    if (m_lagPoller)
+        m_lagPoller->start();
     m_thread = std::thread([this] { run(); });
 }
 
@@ -66,9 +93,14 @@ void Monitor::stop()
     if (m_stop.exchange(true))
         return;
     m_queue.close();  // unblocks a consumer waiting on a full queue
-    m_source->stop();
+    if (m_source)
+        m_source->stop();
+    if (m_lagPoller)
+        m_lagPoller->stop();
     if (m_thread.joinable())
         m_thread.join();
+    if (m_store)
+        m_store->stop();
 }
 
 SnapshotPtr Monitor::latest() const
@@ -127,11 +159,15 @@ void Monitor::loop()
         m_engine->advance(now, sweepDue);
         if (sweepDue)
             lastSweep = steadyNow;
+        if (m_store)
+            m_store->tick(*m_engine, steadyNow);
         if (steadyNow - lastPublish >= m_options.publishIntervalMs) {
             publish(now);
             lastPublish = steadyNow;
         }
     }
+    if (m_store)
+        m_store->finish(*m_engine);
 }
 
 void Monitor::fail(const std::string& error)
@@ -161,6 +197,8 @@ void Monitor::log(const std::string& line) const
 void Monitor::apply(ingest::IngestBatch& batch)
 {
     applyBatch(*m_engine, batch, m_config, m_rejectedSamples, wallMs());
+    if (m_store)
+        m_store->afterBatch(batch);
 }
 
 void Monitor::publish(int64_t nowMs)
@@ -194,10 +232,15 @@ void Monitor::publish(int64_t nowMs)
     snapshot->partitions = status.partitions;
     for (const auto& partition : status.partitions)
         snapshot->totalLag += partition.lag;
+    if (m_lagPoller)
+        snapshot->pipelineLag = m_lagPoller->latest();
     snapshot->rejectedSamples.assign(m_rejectedSamples.begin(), m_rejectedSamples.end());
-    // Lost records leave the engine here; until the store exists they are
-    // counted in the snapshot and dropped.
-    (void)m_engine->takeLost();
+    // Without a store lost records are counted in the snapshot and
+    // dropped; with one, MonitorStore::tick hands them to it.
+    if (m_store)
+        snapshot->store = m_store->summary();
+    else
+        (void)m_engine->takeLost();
 
     SnapshotPtr published = std::move(snapshot);
     {

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "monitor_snapshot.hpp"
+#include "monitor_store.hpp"
 
 #include "core/config/pipeline_config.hpp"
 #include "core/engine/join_engine.hpp"
 #include "core/ingest/batch_queue.hpp"
+#include "core/ingest/consumer_group_lag.hpp"
 #include "core/ingest/kafka_source.hpp"
 
 #include <atomic>
@@ -23,10 +25,14 @@ struct MonitorOptions {
     int64_t publishIntervalMs = 250;    // at most 4 snapshots/s
     std::optional<int64_t> fromMs;      // replay start; default now - window
     int64_t metadataRefreshMs = 10'000; // partition discovery (SourceOptions::metadataRefreshMs)
+    int64_t pipelineLagIntervalMs = ingest::kDefaultLagPollIntervalMs;  // consumer_group reads
     // Called on the engine thread with every new snapshot; keep it short
     // (hand it to your own thread/event loop).
     std::function<void(SnapshotPtr)> onSnapshot;
     std::function<void(const std::string&)> log;  // any thread
+    // The store (history, lost records, snapshots; restart from the latest
+    // snapshot). None: memory only, as before.
+    std::optional<MonitorStoreOptions> store;
 };
 
 // Runs a pipeline monitor: a KafkaSource feeding a JoinEngine that lives on
@@ -47,17 +53,29 @@ public:
     Monitor(const Monitor&) = delete;
     Monitor& operator=(const Monitor&) = delete;
 
+    // With a store, start() first loads the latest snapshot (blocking for
+    // as long as reading and decoding it takes; the status says how it
+    // started) and the source resumes at the snapshot's positions.
     void start();
     void stop();
 
     SnapshotPtr latest() const;
+    // The store's state now (any thread); nullopt without a store.
+    std::optional<StoreSummary> storeSummary() const
+    {
+        return m_store ? std::optional<StoreSummary>(m_store->summary()) : std::nullopt;
+    }
     // Runs `task` on the engine thread with read access to the engine, e.g.
     // a page of the stuck list or a lookup; the task reports back itself.
     void post(std::function<void(const engine::JoinEngine&)> task);
 
     // Test hook: make the consumer fail once (supervision is then visible
     // in snapshot.consumerRestarts).
-    void injectConsumerFailure() { m_source->injectFailure(); }
+    void injectConsumerFailure()
+    {
+        if (m_source)
+            m_source->injectFailure();
+    }
 
     static engine::EngineConfig engineConfigFor(const config::PipelineConfig& config);
 
@@ -74,7 +92,9 @@ private:
     int64_t m_fromMs = 0;
     ingest::BatchQueue m_queue;
     std::unique_ptr<ingest::KafkaSource> m_source;
+    std::unique_ptr<ingest::ConsumerGroupLagPoller> m_lagPoller;  // null: no consumer_group configured
     std::unique_ptr<engine::JoinEngine> m_engine;  // engine thread only
+    std::unique_ptr<MonitorStore> m_store;         // null: no store
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
 

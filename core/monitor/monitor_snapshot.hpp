@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/engine_types.hpp"
+#include "core/ingest/group_lag.hpp"
 #include "core/ingest/source_progress.hpp"
 
 #include <cstdint>
@@ -48,10 +49,40 @@ struct GaugeSample {
     uint64_t lost = 0;  // cumulative
 };
 
+using ingest::GroupLag;
+using ingest::GroupLagState;
+using ingest::GroupPartitionLag;
+using ingest::LagTrend;
 using ingest::PartitionLag;
 using ingest::StageHealth;
 using ingest::StageHealthState;
 using ingest::StageReplay;
+
+// The store (DESIGN.md "Store") as the status shows it.
+struct StoreSummary {
+    bool enabled = false;
+    std::string path;
+    std::string state;        // opening | ok | unavailable | in_use | refused | stopped
+    std::string error;        // !ok: what and where; the engine runs in memory meanwhile
+    int64_t failingSinceMs = 0;
+    // How this run started: "restored from snapshot of <time> ..." or
+    // "no usable snapshot (<why>): replayed from Kafka".
+    std::string start;
+    bool restored = false;
+    int64_t restoredFromMs = 0;     // the snapshot's cut, wall clock
+    int64_t lastSnapshotAtMs = 0;   // the latest written snapshot's cut
+    int64_t lastSnapshotBytes = 0;
+    int64_t lastSnapshotWriteMs = 0;
+    int64_t lastSnapshotPauseUs = 0;  // engine thread stopped for it
+    int64_t maxSnapshotPauseUs = 0;
+    uint64_t snapshotsWritten = 0;
+    uint64_t snapshotFailures = 0;
+    std::string lastSnapshotError;
+    uint64_t lostWritten = 0;
+    uint64_t lostNotPersisted = 0;
+    uint64_t secondsWritten = 0;
+    std::vector<std::string> notices;  // e.g. a corrupt file moved aside
+};
 
 struct MonitorSnapshot {
     int64_t takenAtMs = 0;  // wall clock
@@ -77,6 +108,8 @@ struct MonitorSnapshot {
     // shows moves any more.
     std::string fatalError;
 
+    StoreSummary store;
+
     engine::Gauges gauges;
     std::vector<engine::StageCounters> totals;  // since start
     std::vector<double> ratePerSec;             // per stage, over the last kRateSeconds of event time
@@ -90,8 +123,15 @@ struct MonitorSnapshot {
 
     std::vector<SecondPoint> series;      // last kSeriesSeconds, ascending
     std::vector<GaugeSample> gaugeSeries; // last kSeriesSeconds of publications
+    // slatrack's own position behind the high watermarks (its consumer),
+    // not the pipeline's lag.
     std::vector<PartitionLag> partitions;
     int64_t totalLag = 0;
+    // The pipeline's lag: each configured consumer group's committed
+    // offsets against the ends of its stage's topics, read every few
+    // seconds on a helper thread (ingest/consumer_group_lag). Empty when
+    // the config names no consumer_group.
+    std::vector<GroupLag> pipelineLag;
 
     std::vector<engine::StuckRecord> oldestStuck;  // up to kStuckSample, oldest first
     std::vector<std::string> rejectedSamples;      // "stage topic[p]@offset: reason: detail"

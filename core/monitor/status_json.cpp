@@ -14,7 +14,68 @@ nlohmann::json latencyJson(const LatencySummary& summary)
     // The same shape everywhere: count and percentiles in ms.
     return {{"count", summary.count}, {"p50", summary.p50}, {"p90", summary.p90}, {"p95", summary.p95}, {"p99", summary.p99}, {"max", summary.max}};
 }
+// Unknown is null, never a number a reader could take for "no lag".
+nlohmann::json knownOrNull(int64_t value)
+{
+    return value < 0 ? nlohmann::json(nullptr) : nlohmann::json(value);
+}
+
+// Kept apart from the rest: the store's own block of the status line.
+nlohmann::json storeJson(const StoreSummary& store)
+{
+    if (!store.enabled)
+        return {{"enabled", false}, {"start", store.start}};
+    return {{"enabled", true},
+            {"path", store.path},
+            {"state", store.state},
+            {"error", store.error},
+            {"failing_since_ms", store.failingSinceMs},
+            {"start", store.start},
+            {"restored", store.restored},
+            {"restored_from_ms", store.restoredFromMs},
+            {"snapshots_written", store.snapshotsWritten},
+            {"snapshot_failures", store.snapshotFailures},
+            {"last_snapshot_at_ms", store.lastSnapshotAtMs},
+            {"last_snapshot_bytes", store.lastSnapshotBytes},
+            {"last_snapshot_write_ms", store.lastSnapshotWriteMs},
+            {"last_snapshot_pause_us", store.lastSnapshotPauseUs},
+            {"max_snapshot_pause_us", store.maxSnapshotPauseUs},
+            {"last_snapshot_error", store.lastSnapshotError},
+            {"lost_written", store.lostWritten},
+            {"lost_not_persisted", store.lostNotPersisted},
+            {"seconds_written", store.secondsWritten},
+            {"notices", store.notices}};
+}
 } // namespace
+
+nlohmann::json pipelineLagJson(const std::vector<GroupLag>& groups)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const GroupLag& group : groups) {
+        nlohmann::json partitions = nlohmann::json::array();
+        for (const GroupPartitionLag& partition : group.partitions)
+            partitions.push_back({{"topic", partition.topic},
+                                  {"partition", partition.partition},
+                                  {"committed", knownOrNull(partition.committed)},
+                                  {"high_watermark", knownOrNull(partition.highWatermark)},
+                                  {"msgs", knownOrNull(partition.messages)},
+                                  {"time_ms", knownOrNull(partition.timeMs)},
+                                  {"trend", ingest::lagTrendName(partition.trend)},
+                                  {"why", partition.why}});
+        out.push_back({{"group", group.group},
+                       {"stage", group.stageName},
+                       {"topics", group.topics},
+                       {"state", ingest::groupLagStateName(group.state)},
+                       {"why", group.why},
+                       {"read_at_ms", group.readAtMs == 0 ? nlohmann::json(nullptr) : nlohmann::json(group.readAtMs)},
+                       {"msgs", knownOrNull(group.messages)},
+                       {"time_ms", knownOrNull(group.timeMs)},
+                       {"unknown_partitions", group.unknownPartitions},
+                       {"trend", ingest::lagTrendName(group.trend)},
+                       {"partitions", std::move(partitions)}});
+    }
+    return out;
+}
 
 nlohmann::json healthJson(const std::vector<StageHealth>& health, const std::vector<std::string>& stageNames)
 {
@@ -107,7 +168,9 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
         {"hop_latency_ms", {{"last_minute", hopLatencyJson(snapshot.hopLatencyLastMinute, snapshot.stageNames)},
                             {"since_start", hopLatencyJson(snapshot.hopLatencySinceStart, snapshot.stageNames)}}},
         {"lag", {{"total", snapshot.totalLag}, {"partitions", lag}}},
+        {"pipeline_lag", pipelineLagJson(snapshot.pipelineLag)},
         {"watermark_age_ms", snapshot.freshnessMs},
+        {"store", storeJson(snapshot.store)},
     };
     return dumpJson(line);
 }

@@ -21,9 +21,21 @@ namespace slatrack::monitor {
 // rejected, clock_skew, worst_clock_skew_ms, stale, late_hop, id_collisions}, rates{in_per_s, out_per_s}, latency_ms{last_minute{p50,p95,p99,max,count},
 // since_start{...}}, hop_latency_ms{last_minute, since_start: [{from, to, count, p50, p90,
 // p95, p99, max}] one per hop}, lag{total, partitions[{topic, partition, lag, caught_up,
-// last_response_age_ms, leader}]}, watermark_age_ms[per stage, -1 unknown].
+// last_response_age_ms, leader}]} (slatrack's own position behind the high
+// watermarks, not the pipeline's), pipeline_lag (the pipeline's consumer
+// groups, see pipelineLagJson), watermark_age_ms[per stage, -1 unknown].
 // Strings that are not valid UTF-8 are written with U+FFFD (never an exception).
 std::string statusLineJson(const MonitorSnapshot& snapshot);
+
+// The pipeline's lag, one entry per configured (stage, consumer group):
+// [{group, stage, topics, state: ok|cant_judge|unknown_group, why,
+// read_at_ms (null: not read yet), msgs (null: unknown), time_ms (null:
+// unknown; now - timestamp of the first uncommitted message, the largest
+// over partitions), unknown_partitions, trend: unknown|steady|growing|shrinking,
+// partitions[{topic, partition, committed, high_watermark, msgs, time_ms,
+// trend, why}]}]; [] when the config names no consumer_group. Unknown
+// numbers are null, never 0.
+nlohmann::json pipelineLagJson(const std::vector<GroupLag>& groups);
 
 // Shared with the audit report.
 nlohmann::json healthJson(const std::vector<StageHealth>& health, const std::vector<std::string>& stageNames);

@@ -13,7 +13,7 @@ std::string_view reasonText(engine::LostReason reason)
 
 LostRecordLog::LostRecordLog(Database& db)
     : m_db(db),
-      m_insert(db.prepare("INSERT INTO lost_record (record_id, t0_ms, last_stage, awaiting_stage, topic, partition, offset, lost_at_ms, reason) "
+      m_insert(db.prepare("INSERT OR IGNORE INTO lost_record (record_id, t0_ms, last_stage, awaiting_stage, topic, partition, offset, lost_at_ms, reason) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))
 {
 }

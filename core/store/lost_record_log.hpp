@@ -26,7 +26,9 @@ class LostRecordLog {
 public:
     explicit LostRecordLog(Database& db);
 
-    // One transaction for the whole batch.
+    // One transaction for the whole batch. A record already stored (same
+    // ID, t0 and awaiting stage: evicted again after a restart from a
+    // snapshot taken before its first eviction) is skipped.
     void append(const std::vector<StoredLostRecord>& records);
 
     // Records with t0 in [fromMs, toMs), oldest first, at most `limit`,

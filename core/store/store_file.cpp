@@ -77,6 +77,13 @@ std::unique_ptr<Database> openChecked(const fs::path& path, StoreOpenResult& res
     // a power cut may lose the last transactions, never consistency.
     db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA foreign_keys = ON");
+    // A snapshot is one transaction of 100+ MB, so the WAL grows that big;
+    // once checkpointed it is cut back to this instead of staying at its
+    // largest for good.
+    {
+        Statement limit = db->prepare("PRAGMA journal_size_limit = 67108864");
+        limit.step();
+    }
     const MigrationResult migrated = migrate(*db);
     result.schemaFrom = migrated.fromVersion;
     result.schemaTo = migrated.toVersion;

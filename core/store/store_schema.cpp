@@ -114,8 +114,35 @@ CREATE TABLE silence (
 );
 )sql";
 
+// Version 2: engine snapshots in chunks. A big engine's state is 100+ MB:
+// it is written as it is encoded (snapshot_chunk rows of about 1 MB, in
+// the snapshot's one transaction), never held whole in memory;
+// snapshot.engine_state stays empty for these. `source` names what was
+// read (brokers, topics per stage): offsets of another cluster mean nothing. The positions carry the
+// stage and the stage-local index the engine knows a partition by. A lost
+// record is stored once (a restart from a snapshot evicts again what was
+// evicted after it): duplicates of v1 are dropped before the index.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE snapshot_chunk (
+    rowid       INTEGER PRIMARY KEY,
+    snapshot_id INTEGER NOT NULL,
+    seq         INTEGER NOT NULL,
+    data        BLOB NOT NULL
+);
+CREATE UNIQUE INDEX snapshot_chunk_order ON snapshot_chunk (snapshot_id, seq);
+ALTER TABLE snapshot ADD COLUMN scope_start_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE snapshot ADD COLUMN state_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE snapshot ADD COLUMN format INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE snapshot ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshot_position ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE snapshot_position ADD COLUMN part_index INTEGER NOT NULL DEFAULT 0;
+DELETE FROM lost_record WHERE rowid NOT IN (SELECT min(rowid) FROM lost_record GROUP BY record_id, t0_ms, awaiting_stage);
+CREATE UNIQUE INDEX lost_record_once ON lost_record (record_id, t0_ms, awaiting_stage);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kVersion1},
+    Migration{2, kVersion2},
 };
 
 } // namespace

@@ -125,7 +125,19 @@ void TestConfigErrors::reportsEachKindOfError_data()
     QTest::newRow("stage not an object") << QByteArray(R"([{"op":"replace","path":"/stages/1","value":"processed"}])")
         << QByteArray("stages[1]") << QByteArray(R"(expected a stage object with name, topics, id and time, got "processed")");
     QTest::newRow("stage unknown key") << QByteArray(R"([{"op":"add","path":"/stages/0/topic","value":"x"}])")
-        << QByteArray("stages[0].topic") << QByteArray(R"(unknown key (allowed: name, topics, id, time); did you mean "topics"?)");
+        << QByteArray("stages[0].topic") << QByteArray(R"(unknown key (allowed: name, topics, id, time, consumer_group); did you mean "topics"?)");
+    QTest::newRow("consumer_group a number") << QByteArray(R"([{"op":"add","path":"/stages/0/consumer_group","value":7}])")
+        << QByteArray("stages[0].consumer_group")
+        << QByteArray(R"(expected the pipeline's consumer group reading this stage's topics, like "processor-app", or an array of such names, got 7)");
+    QTest::newRow("consumer_group empty array") << QByteArray(R"([{"op":"add","path":"/stages/0/consumer_group","value":[]}])")
+        << QByteArray("stages[0].consumer_group") << QByteArray("or an array of such names, got an empty array");
+    QTest::newRow("consumer_group empty name") << QByteArray(R"([{"op":"add","path":"/stages/0/consumer_group","value":["a", ""]}])")
+        << QByteArray("stages[0].consumer_group[1]") << QByteArray(R"(expected a consumer group name (1 to 255 characters), got "")");
+    QTest::newRow("consumer_group twice") << QByteArray(R"([{"op":"add","path":"/stages/0/consumer_group","value":["a", "a"]}])")
+        << QByteArray("stages[0].consumer_group[1]") << QByteArray(R"(expected each consumer group once per stage, got "a" again)");
+    QTest::newRow("consumer_group is slatrack's own") << QByteArray(R"([{"op":"add","path":"/stages/0/consumer_group","value":"slatrack-orders"}])")
+        << QByteArray("stages[0].consumer_group")
+        << QByteArray(R"(expected the pipeline's own consumer group, got "slatrack-orders", which is slatrack's (kafka.group_id))");
     QTest::newRow("stage name missing") << QByteArray(R"([{"op":"remove","path":"/stages/1/name"}])")
         << QByteArray("stages[1].name") << QByteArray("missing; expected a non-empty string naming the stage");
     QTest::newRow("stage name duplicate") << QByteArray(R"([{"op":"replace","path":"/stages/1/name","value":"incoming"}])")

@@ -70,9 +70,9 @@ void TestConfigLoader::parsesAFullConfig()
       "id_format": "composite",
       "stages": [
         {"name": "incoming", "topics": ["pay.in", "pay.in.retry"], "id": {"from": "key"},
-         "time": {"from": "composite_id"}},
+         "time": {"from": "composite_id"}, "consumer_group": "scorer"},
         {"name": "scored", "topics": ["pay.scored"], "id": {"from": "header", "name": "record-id"},
-         "time": {"from": "json", "pointer": "/meta/ts", "format": "rfc3339"}},
+         "time": {"from": "json", "pointer": "/meta/ts", "format": "rfc3339"}, "consumer_group": ["settler", "audit-sink"]},
         {"name": "processed", "topics": ["pay.out"], "id": {"from": "json", "pointer": "/a~1b/~0c"},
          "time": {"from": "kafka"}}
       ],
@@ -101,6 +101,7 @@ void TestConfigLoader::parsesAFullConfig()
     QCOMPARE(incoming.topics, (std::vector<std::string>{"pay.in", "pay.in.retry"}));
     QCOMPARE(incoming.id.kind, IdSource::Kind::Key);
     QCOMPARE(incoming.time.kind, TimeSource::Kind::CompositeId);
+    QCOMPARE(incoming.consumerGroups, (std::vector<std::string>{"scorer"}));
 
     const StageConfig& scored = config.stages[1];
     QCOMPARE(scored.id.kind, IdSource::Kind::Header);
@@ -108,11 +109,13 @@ void TestConfigLoader::parsesAFullConfig()
     QCOMPARE(scored.time.kind, TimeSource::Kind::JsonPointer);
     QCOMPARE(q(scored.time.pointer), QByteArray("/meta/ts"));
     QCOMPARE(scored.time.format, TimeFormat::Rfc3339);
+    QCOMPARE(scored.consumerGroups, (std::vector<std::string>{"settler", "audit-sink"}));
 
     const StageConfig& processed = config.stages[2];
     QCOMPARE(processed.id.kind, IdSource::Kind::JsonPointer);
     QCOMPARE(q(processed.id.pointer), QByteArray("/a~1b/~0c"));
     QCOMPARE(processed.time.kind, TimeSource::Kind::KafkaTimestamp);
+    QVERIFY(processed.consumerGroups.empty());  // not given: no pipeline lag read for it
 
     QCOMPARE(config.window, Milliseconds(2h));
     QCOMPARE(config.sla, Milliseconds(90s));
@@ -310,6 +313,8 @@ void TestConfigLoader::shippedExampleParses()
     QCOMPARE(q(config.stages[0].name), QByteArray("incoming"));
     QCOMPARE(q(config.stages[1].name), QByteArray("enriched"));
     QCOMPARE(q(config.stages[2].name), QByteArray("processed"));
+    QCOMPARE(config.stages[0].consumerGroups, (std::vector<std::string>{"orders-enricher"}));
+    QCOMPARE(config.stages[1].consumerGroups, (std::vector<std::string>{"orders-processor"}));
     for (const StageConfig& stage : config.stages)
         QCOMPARE(stage.id.kind, IdSource::Kind::JsonPointer);
     const Secret& password = std::get<Secret>(config.kafka.properties.at("sasl.password"));

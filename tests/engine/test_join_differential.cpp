@@ -146,6 +146,8 @@ public:
                     outcome = {DoneSet::Kind::Matched, floorSeconds(time), 0, 0};
                 } else if (stage == 0) {
                     ++redelivered;
+                } else {
+                    ++counters.lateHop;
                 }
                 break;
             case DoneSet::Kind::Orphan:

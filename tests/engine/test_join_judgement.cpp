@@ -305,6 +305,22 @@ private slots:
         QCOMPARE(ancient.loggedAfterMs, 0);
     }
 
+    // A middle stage of a record already lost is counted (a late hop), not
+    // dropped silently; its processed copy is then late after lost.
+    void middleStageOfALostRecordIsCounted()
+    {
+        JoinEngine engine(config(3, 16));
+        for (uint32_t n = 1; n <= 17; ++n)
+            feed(engine, {ev(idOf(n), 0, kBase + n)});
+        QCOMPARE(total(engine, 1).lost, 1u);  // idOf(1), evicted by the cap awaiting stage 1
+        feed(engine, {ev(idOf(1), 1, kBase + 100)});
+        QCOMPARE(total(engine, 1).lateHop, 1u);
+        QCOMPARE(total(engine, 1).duplicates, 0u);
+        QCOMPARE(total(engine, 1).early, 0u);
+        feed(engine, {ev(idOf(1), 2, kBase + 200)});
+        QCOMPARE(total(engine, 2).lateAfterLost, 1u);
+    }
+
     // Rule 5: early records evicted by the cap are lost (overflow), not
     // orphans, and matched late if their incoming comes.
     void capEvictedEarlyRecordsAreLostAndMatchLate()

@@ -11,7 +11,9 @@
 // twice the window's size). healthy is the scenario at 30 s, before its
 // slowdown and before its lost records pass the SLA; breached is its end;
 // blind and behind are the end with what ingestion would report changed
-// (a stage blind; the monitor's own consumer 98k messages behind).
+// (a stage blind; the monitor's own consumer 98k messages behind). Every
+// snapshot carries the pipeline's consumer-group lag (orders-enricher on
+// orders.in) as the lag poller would report it for the scenario.
 // and prints how long rendering one snapshot took (showSnapshot plus the
 // repaint), the UI thread's cost per update. Works under
 // QT_QPA_PLATFORM=offscreen or xvfb-run.
@@ -51,6 +53,54 @@ bool save(QWidget& widget, const QString& path)
     }
     std::printf("%s (%dx%d)\n", qPrintable(path), pixmap.width(), pixmap.height());
     return true;
+}
+
+// The pipeline's own consumer group on orders.in, as the lag poller would
+// report it for the scenario: a small steady backlog, growing while the
+// scenario's processor slows down (110-140 s), draining after. Read every
+// 5 s, as the poller does.
+monitor::SnapshotPtr withPipelineLag(const monitor::SnapshotPtr& base, int64_t startMs)
+{
+    auto copy = std::make_shared<monitor::MonitorSnapshot>(*base);
+    const int64_t readAtMs = base->takenAtMs - (base->takenAtMs - startMs) % 5'000;
+    const double seconds = static_cast<double>(readAtMs - startMs) / 1000.0;
+    constexpr double kBase = 240, kGrowPerS = 380, kDrainPerS = 600;
+    double backlog = kBase;
+    monitor::LagTrend trend = monitor::LagTrend::Steady;
+    if (seconds >= 110 && seconds < 140) {
+        backlog = kBase + (seconds - 110) * kGrowPerS;
+        trend = monitor::LagTrend::Growing;
+    } else if (seconds >= 140) {
+        backlog = std::max(kBase, kBase + 30 * kGrowPerS - (seconds - 140) * kDrainPerS);
+        trend = backlog > kBase ? monitor::LagTrend::Shrinking : monitor::LagTrend::Steady;
+    }
+    monitor::GroupLag group;
+    group.group = "orders-enricher";
+    group.stageName = "incoming";
+    group.topics = {"orders.in"};
+    group.state = monitor::GroupLagState::Ok;
+    group.why.clear();
+    group.readAtMs = readAtMs;
+    group.trend = trend;
+    group.messages = 0;
+    group.timeMs = 0;
+    for (int32_t partition = 0; partition < 6; ++partition) {
+        monitor::GroupPartitionLag entry;
+        entry.topic = "orders.in";
+        entry.partition = partition;
+        entry.messages = static_cast<int64_t>(backlog / 6) + partition * 3;
+        entry.highWatermark = 400'000 + partition * 1'000;
+        entry.committed = entry.highWatermark - entry.messages;
+        // At ~400 records/s over 6 partitions the first uncommitted record
+        // waited about its partition's backlog / 67 per second.
+        entry.timeMs = entry.messages * 1000 / 67;
+        entry.trend = trend;
+        group.messages += entry.messages;
+        group.timeMs = std::max(group.timeMs, entry.timeMs);
+        group.partitions.push_back(std::move(entry));
+    }
+    copy->pipelineLag = {group};
+    return copy;
 }
 
 monitor::SnapshotPtr variant(const monitor::SnapshotPtr& base, const QString& state)
@@ -100,9 +150,9 @@ int main(int argc, char* argv[])
     monitor::SnapshotPtr healthy;
     uitest::runScenario(scenario, [&](const monitor::SnapshotPtr& snapshot) {
         if (!healthy && snapshot->takenAtMs - scenario.startMs >= 30'000)
-            healthy = snapshot;
+            healthy = withPipelineLag(snapshot, scenario.startMs);
         clock.start();
-        window.showSnapshot(snapshot);
+        window.showSnapshot(withPipelineLag(snapshot, scenario.startMs));
         window.repaint();
         renderMs.push_back(static_cast<double>(clock.nsecsElapsed()) / 1e6);
     });

@@ -234,6 +234,117 @@ private slots:
         QVERIFY(tile(panel, u"in"_s)->valueText() != u"\u2014"_s);
     }
 
+    void orphansUnderCantJudgeShowADashNotAnAmberCount()
+    {
+        // Two processed records never seen incoming: orphans once the grace
+        // (500 ms) is over.
+        uitest::FedPipeline pipeline(uitest::smallConfig());
+        pipeline.feed({ev(1, 0, 1000), ev(1, 1, 1200), ev(7, 1, 1300), ev(8, 1, 1400), ev(9, 0, 5000), ev(9, 1, 5100)});
+        const auto seen = pipeline.snapshot(5200);
+        QCOMPARE(seen->orphanTotal(), 2u);
+        ui::KpiPanel panel;
+        panel.showSnapshot(*seen);
+        QCOMPARE(tile(panel, u"orphans"_s)->valueText(), u"2"_s);
+        QCOMPARE(tile(panel, u"orphans"_s)->tone(), ui::Tone::Warn);
+        QCOMPARE(tile(panel, u"orphans"_s)->detailText(), u"since start \u00b7 never seen incoming"_s);
+
+        // Now the incoming stage is blind: "never seen incoming" may be
+        // "not read yet". No amber number.
+        pipeline.health = {{monitor::StageHealthState::Blind, "no answer from broker 127.0.0.1:9092/1 for 6.0 s", 0},
+                           {monitor::StageHealthState::Ok, {}, 0}};
+        const auto blind = pipeline.snapshot(5300);
+        QCOMPARE(blind->orphanTotal(), 2u);
+        panel.showSnapshot(*blind);
+        QCOMPARE(tile(panel, u"orphans"_s)->valueText(), u"\u2014"_s);
+        QCOMPARE(tile(panel, u"orphans"_s)->unitText(), QString());
+        QCOMPARE(tile(panel, u"orphans"_s)->tone(), ui::Tone::Neutral);
+        QCOMPARE(tile(panel, u"orphans"_s)->detailText(), u"can't judge: incoming blind: no answer from broker 127.0.0.1:9092/1 for 6.0 s"_s);
+    }
+
+    void pipelineLagTileSaysWhoseLagAndWhenItCannotTell()
+    {
+        const auto base = healthySnapshot();  // SLA 1 s
+        ui::DashboardWindow window;
+        const auto show = [&](std::vector<monitor::GroupLag> groups) {
+            auto data = std::make_shared<monitor::MonitorSnapshot>(*base);
+            data->pipelineLag = std::move(groups);
+            data->totalLag = 98'400;  // slatrack's own position: never shown as the pipeline's
+            window.showSnapshot(data);
+            return tile(window, u"pipeline_lag"_s);
+        };
+        ui::KpiTile* lag = show({});
+        QCOMPARE(lag->title(), u"Pipeline lag"_s);
+        QCOMPARE(lag->valueText(), u"\u2014"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Neutral);
+        QCOMPARE(lag->detailText(), u"no consumer_group in the config"_s);
+
+        monitor::GroupLag group;
+        group.group = "processor-app";
+        group.stageName = "incoming";
+        group.topics = {"incoming"};
+        group.state = monitor::GroupLagState::Ok;
+        group.why.clear();
+        group.readAtMs = base->takenAtMs;
+        group.messages = 45;
+        group.timeMs = 12'300;
+        group.trend = monitor::LagTrend::Growing;
+        lag = show({group});
+        QCOMPARE(lag->valueText(), u"12.3"_s);
+        QCOMPARE(lag->unitText(), u"s"_s);
+        QCOMPARE(lag->detailText(), u"group processor-app \u00b7 45 msgs \u00b7 growing"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Bad);  // over the 1 s SLA before the processor even reads it
+
+        group.timeMs = 400;
+        lag = show({group});
+        QCOMPARE(lag->valueText(), u"400"_s);
+        QCOMPARE(lag->unitText(), u"ms"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Warn);  // within the SLA, but growing
+        group.trend = monitor::LagTrend::Steady;
+        lag = show({group});
+        QCOMPARE(lag->detailText(), u"group processor-app \u00b7 45 msgs \u00b7 steady"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Good);
+
+        // Per partition in the tooltip, furthest behind first, unknown on top.
+        ingest::GroupPartitionLag p0{"incoming", 0, 100, 130, 30, 400, monitor::LagTrend::Steady, {}};
+        ingest::GroupPartitionLag p1{"incoming", 1, 50, 65, 15, 9'000, monitor::LagTrend::Growing, {}};
+        ingest::GroupPartitionLag p2{"incoming", 2, -1, 10, -1, -1, monitor::LagTrend::Unknown, "no committed offset"};
+        monitor::GroupLag split = group;
+        split.partitions = {p0, p1, p2};
+        lag = show({split});
+        QCOMPARE(lag->toolTip(), u"group processor-app \u00b7 45 msgs \u00b7 steady\n"
+                                 "processor-app incoming[2]: unknown (no committed offset)\n"
+                                 "processor-app incoming[1]: 15 msgs, 9.00 s, growing\n"
+                                 "processor-app incoming[0]: 30 msgs, 400 ms, steady"_s);
+
+        // A read from 45 s ago is not "now" (the poller reads every 5 s).
+        monitor::GroupLag old = group;
+        old.readAtMs = base->takenAtMs - 45'000;
+        lag = show({old});
+        QCOMPARE(lag->valueText(), u"\u2014"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Neutral);
+        QCOMPARE(lag->detailText(), u"can't judge: group processor-app last read 45.0 s ago"_s);
+
+        // One group unknown beside a known one: the tile cannot tell.
+        monitor::GroupLag typo;
+        typo.group = "procesor-app";
+        typo.state = monitor::GroupLagState::UnknownGroup;
+        typo.why = "group procesor-app has no committed offset on incoming (no such group, a typo, or it never committed)";
+        lag = show({group, typo});
+        QCOMPARE(lag->valueText(), u"\u2014"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Neutral);
+        QCOMPARE(lag->detailText(), u"can't judge: group procesor-app has no committed offset on incoming (no such group, a typo, or it never committed)"_s);
+
+        monitor::GroupLag down = group;
+        down.state = monitor::GroupLagState::CantJudge;
+        down.why = "no answer from the brokers 127.0.0.1:9092 within 3000 ms (Local: Broker transport failure)";
+        down.messages = -1;
+        down.timeMs = -1;
+        lag = show({down});
+        QCOMPARE(lag->valueText(), u"\u2014"_s);
+        QCOMPARE(lag->tone(), ui::Tone::Neutral);
+        QCOMPARE(lag->detailText(), u"can't judge: group processor-app: no answer from the brokers 127.0.0.1:9092 within 3000 ms (Local: Broker transport failure)"_s);
+    }
+
     void catchingUpKeepsNumbersButNotGreen()
     {
         uitest::FedPipeline pipeline(uitest::smallConfig());

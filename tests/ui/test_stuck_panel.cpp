@@ -4,6 +4,7 @@
 
 #include "core/engine/record_id.hpp"
 #include "ui/dashboard_window.hpp"
+#include "ui/kpi_tile.hpp"
 #include "ui/stuck_records_model.hpp"
 #include "ui/stuck_records_panel.hpp"
 
@@ -63,6 +64,40 @@ private slots:
             QVERIFY2(expected[row - 1].t0Ms <= expected[row].t0Ms, "the engine's list is oldest first");
         QVERIFY(panel->summaryText().contains(u"150 stuck"_s));
         QVERIFY(panel->summaryText().contains(u"100 oldest"_s));
+    }
+
+    void cantJudgeSaysSoInsteadOfListingRecordsAsStuck()
+    {
+        uitest::FedPipeline pipeline(uitest::smallConfig(3), {"incoming", "enriched", "processed"});
+        const uint64_t stuckId = engine::composite_id::make(1000, 7);
+        const uint64_t marker = engine::composite_id::make(1010, 1);
+        pipeline.feed({ev(stuckId, 0, 1'000'000), ev(marker, 0, 1'009'000), ev(marker, 1, 1'009'100), ev(marker, 2, 1'009'200)});
+        ui::DashboardWindow window;
+        auto* panel = window.findChild<ui::StuckRecordsPanel*>(u"stuckPanel"_s);
+        QVERIFY(panel);
+        window.showSnapshot(pipeline.snapshot(1'010'000));
+        QCOMPARE(panel->summaryText(), u"1 stuck \u00b7 oldest first"_s);
+        QVERIFY(!panel->view()->isHidden());
+        QCOMPARE(panel->model()->rowCount(), 1);
+
+        // The processed stage goes blind: the STUCK tile says "—", and the
+        // panel must not go on listing the record as stuck.
+        pipeline.health = {{monitor::StageHealthState::Ok, {}, 0},
+                           {monitor::StageHealthState::Ok, {}, 0},
+                           {monitor::StageHealthState::Blind, "no answer about orders.out[0-5] from broker 127.0.0.1:9092/2 for 8.0 s", 0}};
+        window.showSnapshot(pipeline.snapshot(1'010'500));
+        QCOMPARE(panel->summaryText(),
+                 u"Can't judge what is stuck now: processed blind: no answer about orders.out[0-5] from broker 127.0.0.1:9092/2 for 8.0 s"_s);
+        QVERIFY(panel->view()->isHidden());
+        auto* stuckTile = window.findChild<ui::KpiTile*>(u"tile.stuck"_s);
+        QVERIFY(stuckTile);
+        QCOMPARE(stuckTile->valueText(), u"\u2014"_s);
+
+        // Seen again: the list comes back.
+        pipeline.health.back() = {monitor::StageHealthState::Ok, {}, 0};
+        window.showSnapshot(pipeline.snapshot(1'011'000));
+        QCOMPARE(panel->summaryText(), u"1 stuck \u00b7 oldest first"_s);
+        QVERIFY(!panel->view()->isHidden());
     }
 
     void opaqueIdsHaveNoCreationTime()
