@@ -225,12 +225,43 @@ Measurement measureFreshness(const config::AlertRuleConfig& rule, const MonitorS
     return judged(breached, static_cast<double>(age), std::move(text), name);
 }
 
+// From the snapshot's pipeline lag (ingest/consumer_group_lag): the worst
+// group on the rule's stage (or any stage). A group whose lag is not known
+// makes the rule unable to judge: unknown is never a 0.
+Measurement measureGroupLag(const config::AlertRuleConfig& rule, const MonitorSnapshot& snapshot)
+{
+    const std::string component = rule.stage.value_or("pipeline");
+    const ingest::GroupLag* worst = nullptr;
+    bool any = false;
+    for (const ingest::GroupLag& group : snapshot.pipelineLag) {
+        if (rule.stage && group.stageName != *rule.stage)
+            continue;
+        any = true;
+        if (group.state != ingest::GroupLagState::Ok || group.messages < 0)
+            return cantJudge("consumer group " + group.group + " on " + group.stageName + ": " + ingest::groupLagStateName(group.state) +
+                                 (group.why.empty() ? "" : ": " + group.why),
+                             group.stageName);
+        if (worst == nullptr || group.messages > worst->messages)
+            worst = &group;
+    }
+    if (!any || worst == nullptr)
+        return cantJudge(rule.stage ? "no consumer_group configured on " + *rule.stage : std::string("no consumer_group configured on any stage"),
+                         component);
+    const bool breached = static_cast<uint64_t>(worst->messages) > rule.thresholdCount;
+    std::string text = "consumer group " + worst->group + " on " + worst->stageName + " " + std::to_string(worst->messages) +
+                       " messages behind (" + (breached ? "> " : "<= ") + std::to_string(rule.thresholdCount) + ")";
+    if (worst->timeMs >= 0)
+        text += ", oldest unread " + durationWords(worst->timeMs);
+    text += std::string(", ") + ingest::lagTrendName(worst->trend) + ", on " + snapshot.pipeline;
+    return judged(breached, static_cast<double>(worst->messages), std::move(text), worst->stageName);
+}
+
 Measurement measureLag(const config::AlertRuleConfig& rule, const MeasureInputs& in)
 {
     const MonitorSnapshot& snapshot = *in.snapshot;
     const std::string component = rule.stage.value_or("pipeline");
     if (!in.context->consumerLag)
-        return cantJudge("consumer-group lag is not measured by this build (issue #12)", component);
+        return measureGroupLag(rule, snapshot);
     const std::vector<int64_t>& lag = *in.context->consumerLag;
     int64_t worst = -1;
     size_t worstStage = 0;
@@ -292,9 +323,17 @@ Measurement measureBlind(const config::AlertRuleConfig& rule, const MeasureInput
 Measurement measureStore(const MeasureInputs& in)
 {
     const MonitorSnapshot& snapshot = *in.snapshot;
-    if (!in.context->store)
-        return cantJudge("the store's status is not passed to the alerts", "store");
-    const AlertContext::Store& store = *in.context->store;
+    AlertContext::Store fromSnapshot;
+    if (!in.context->store) {
+        // --store none is the operator's choice, not a failure.
+        if (!snapshot.store.enabled)
+            return judged(false, 0, "no store configured for " + snapshot.pipeline, "store");
+        const std::string& state = snapshot.store.state;
+        fromSnapshot.failing = state == "unavailable" || state == "in_use" || state == "refused";
+        fromSnapshot.error = snapshot.store.error;
+        fromSnapshot.failingSinceMs = snapshot.store.failingSinceMs;
+    }
+    const AlertContext::Store& store = in.context->store ? *in.context->store : fromSnapshot;
     if (!store.failing)
         return judged(false, 0, "store ok for " + snapshot.pipeline, "store");
     return judged(true, 1,

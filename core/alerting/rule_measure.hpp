@@ -19,10 +19,11 @@
 // agree once they all read it. Plain C++; the evaluator's thread.
 namespace slatrack::alerting {
 
-// What the snapshot on main does not carry yet, passed by the wiring.
+// Overrides of what the snapshot says, for wiring that knows better (or
+// tests): when a field is nullopt the rule reads the snapshot
+// (MonitorSnapshot::store, MonitorSnapshot::pipelineLag).
 struct AlertContext {
-    // The store's state (StoreWriter::status()); nullopt: not known to the
-    // caller, so store_failing cannot judge.
+    // The store's state (StoreWriter::status()); nullopt: snapshot.store.
     struct Store {
         bool failing = false;
         std::string error;
@@ -30,8 +31,7 @@ struct AlertContext {
     };
     std::optional<Store> store;
     // Per stage: the pipeline's consumer-group lag in messages, -1 when not
-    // measured for that stage. nullopt: this build does not measure it
-    // (issue #12), so consumer_lag rules say they cannot judge.
+    // measured for that stage. nullopt: snapshot.pipelineLag.
     std::optional<std::vector<int64_t>> consumerLag;
 };
 

@@ -61,7 +61,7 @@ private slots:
     void ruleSilenceHoldsThePageUntilItExpires();
     void expiredRecordSilenceBringsItsRecordsBack();
     void lostIsJudgedOverItsLookBack();
-    void rulesWithoutTheirInputSayTheyCannotJudge();
+    void lagAndStoreRulesReadTheSnapshot();
     void pagerDutyTriggerAndResolvePayloads();
     void hugePagesStayWithinPagerDutyLimits();
     void webhookPayloadCarriesTheIncident();
@@ -306,7 +306,7 @@ void TestAlertRules::lostIsJudgedOverItsLookBack()
     QCOMPARE(run.count("lost", PageEvent::Action::Resolve), size_t(1));
 }
 
-void TestAlertRules::rulesWithoutTheirInputSayTheyCannotJudge()
+void TestAlertRules::lagAndStoreRulesReadTheSnapshot()
 {
     auto lag = rule("lag", RuleKind::ConsumerLag, 0, 0);
     lag.thresholdCount = 1000;
@@ -314,18 +314,46 @@ void TestAlertRules::rulesWithoutTheirInputSayTheyCannotJudge()
     auto snapshot = healthySnapshot(kStartMs);
     evaluator.evaluate(snapshot, {}, kStartMs);
     QCOMPARE(statusOf(evaluator, "lag").state, AlertState::CantJudge);
-    QVERIFY2(statusOf(evaluator, "lag").why.find("not measured") != std::string::npos, statusOf(evaluator, "lag").why.c_str());
-    QCOMPARE(statusOf(evaluator, "store").state, AlertState::CantJudge);
+    QVERIFY2(statusOf(evaluator, "lag").why.find("no consumer_group configured") != std::string::npos, statusOf(evaluator, "lag").why.c_str());
+    QCOMPARE(statusOf(evaluator, "store").state, AlertState::Normal);  // --store none: not a failure
 
-    AlertContext context;
-    context.consumerLag = std::vector<int64_t>{-1, 5000};
-    context.store = AlertContext::Store{true, "disk full", kStartMs - 5000};
-    const AlertUpdate update = evaluator.evaluate(snapshot, context, kStartMs + 1000);
-    QCOMPARE(statusOf(evaluator, "lag").state, AlertState::Firing);
-    QCOMPARE(statusOf(evaluator, "lag").value, 5000.0);
+    // A group whose lag is not known: unknown, never a 0.
+    ingest::GroupLag group;
+    group.group = "processor-app";
+    group.stage = 0;
+    group.stageName = "incoming";
+    group.why = "broker 1 down";
+    snapshot.pipelineLag = {group};
+    snapshot.store.enabled = true;
+    snapshot.store.state = "unavailable";
+    snapshot.store.error = "disk full";
+    snapshot.store.failingSinceMs = kStartMs - 5000;
+    AlertUpdate update = evaluator.evaluate(snapshot, {}, kStartMs + 1000);
+    QCOMPARE(statusOf(evaluator, "lag").state, AlertState::CantJudge);
+    QVERIFY2(statusOf(evaluator, "lag").why.find("processor-app on incoming: cant_judge: broker 1 down") != std::string::npos,
+             statusOf(evaluator, "lag").why.c_str());
     QCOMPARE(statusOf(evaluator, "store").state, AlertState::Firing);
     QVERIFY2(statusOf(evaluator, "store").text.find("disk full") != std::string::npos, statusOf(evaluator, "store").text.c_str());
-    QCOMPARE(update.pages.size(), size_t(2));
+    QCOMPARE(update.pages.size(), size_t(1));
+
+    snapshot.pipelineLag[0].state = ingest::GroupLagState::Ok;
+    snapshot.pipelineLag[0].messages = 5000;
+    snapshot.pipelineLag[0].timeMs = 12'000;
+    update = evaluator.evaluate(snapshot, {}, kStartMs + 2000);
+    QCOMPARE(statusOf(evaluator, "lag").state, AlertState::Firing);
+    QCOMPARE(statusOf(evaluator, "lag").value, 5000.0);
+    QVERIFY2(statusOf(evaluator, "lag").text.find("processor-app on incoming 5000 messages behind (> 1000)") != std::string::npos,
+             statusOf(evaluator, "lag").text.c_str());
+    QCOMPARE(update.pages.size(), size_t(1));
+    QCOMPARE(update.pages[0].component, std::string("incoming"));
+
+    // What the wiring passes overrides the snapshot.
+    AlertContext context;
+    context.consumerLag = std::vector<int64_t>{10, -1};
+    context.store = AlertContext::Store{false, {}, 0};
+    evaluator.evaluate(snapshot, context, kStartMs + 3000);
+    QCOMPARE(statusOf(evaluator, "lag").state, AlertState::Resolved);
+    QCOMPARE(statusOf(evaluator, "store").state, AlertState::Resolved);
 }
 
 void TestAlertRules::pagerDutyTriggerAndResolvePayloads()
