@@ -6,6 +6,7 @@
 #include "headless_command.hpp"
 #include "lookup_command.hpp"
 #include "simulate_command.hpp"
+#include "test_page_command.hpp"
 #include "usage.hpp"
 
 #include <cstdio>
@@ -49,6 +50,7 @@ int dispatch(int argc, char* argv[])
     if (argc > 1 && std::string_view(argv[1]) == "broker") return guarded("broker", [&] { return runBrokerCommand(argc - 1, argv + 1); });
     if (argc > 1 && std::string_view(argv[1]) == "simulate") return guarded("simulate", [&] { return runSimulateCommand(argc - 1, argv + 1); });
     if (argc > 1 && std::string_view(argv[1]) == "audit") return guarded("audit", [&] { return runAuditCommand(argc - 1, argv + 1); });
+    if (argc > 1 && std::string_view(argv[1]) == "test-page") return guarded("test-page", [&] { return runTestPageCommand(argc - 1, argv + 1); });
     if (argc > 1 && std::string_view(argv[1]) == "lookup") return guarded("lookup", [&] { return runLookupCommand(argc - 1, argv + 1); });
     for (int arg_idx = 1; arg_idx < argc; ++arg_idx)
         if (std::string_view(argv[arg_idx]) == "--headless")

@@ -22,6 +22,9 @@ Usage:
                                    orphan, early or unknown, with its journey
                                    (not yet from a running agent's store);
                                    exit 0 all found, 1 some unknown, 2 on error
+  slatrack test-page -c FILE [--pager NAME]
+                                   send a test trigger and resolve to the
+                                   config's pagers and print their answers
   slatrack broker [--partitions N] [--topics a,b]
                                    a local Kafka-protocol broker for trying it out;
                                    the first stdout line is its address (the

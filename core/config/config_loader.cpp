@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config/alerts_parse.hpp"
 #include "core/config/duration_parse.hpp"
 #include "core/config/engine_limits.hpp"
 #include "core/config/json_fields.hpp"
@@ -152,7 +153,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     checkKeys(diag, root, "",
               {"pipeline", "kafka", "id_format", "stages", "window", "sla", "grace", "max_open_records",
                "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold",
-               "record_url"});
+               "record_url", "alerts"});
 
     PipelineConfig config;
     if (const json* pipeline = requiredField(diag, root, "", "pipeline", "a non-empty string naming the pipeline"))
@@ -224,6 +225,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     }
 
     readRecordUrl(diag, root, config);
+    readAlerts(diag, root, baseDir, config);  // after stages and sla: rules name stages, defaults use the SLA
 
     if (diag.errorCount() > 0)
         return std::nullopt;
@@ -317,6 +319,7 @@ std::string describeForLog(const PipelineConfig& config)
         {"max_clock_skew", formatDuration(config.maxClockSkew)},
         {"blind_after", formatDuration(config.blindAfter)},
         {"behind_threshold", formatDuration(config.behindThreshold)},
+        {"alerts", describeAlerts(config.alerts)},
     };
     if (!config.recordUrl.empty())  // optional: absent, not null, so the description reads back as the same config
         out["record_url"] = config.recordUrl;

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/config/alerts_config.hpp"
 #include "core/config/secret.hpp"
 
 // The pipeline config model: what a config file says, validated and with
@@ -128,6 +129,7 @@ struct PipelineConfig {
     // Optional "record_url": http(s) URL template with {id}, opened from
     // the drill-down ("open in ..."); empty: none.
     std::string recordUrl;
+    AlertsConfig alerts;  // the "alerts" section (alerts_parse.hpp); default rules when absent
 
     friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
 };
