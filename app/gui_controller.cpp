@@ -226,8 +226,10 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
     options.onSnapshot = [receiver](monitor::SnapshotPtr snapshot) { receiver->post(std::move(snapshot)); };
     options.log = [](const std::string& line) { std::fprintf(stderr, "slatrack: %s\n", line.c_str()); };
     std::filesystem::path storePath;
-    if (m_options.storePath != u"none"_s) {
-        storePath = m_options.storePath.isEmpty() ? store::defaultStorePath(config.pipeline) : std::filesystem::path(m_options.storePath.toStdString());
+    // --store wins over the config's "store"; neither: the default file.
+    const QString chosen = !m_options.storePath.isEmpty() ? m_options.storePath : QString::fromStdString(config.storePath);
+    if (chosen != u"none"_s) {
+        storePath = chosen.isEmpty() ? store::defaultStorePath(config.pipeline) : std::filesystem::path(chosen.toStdString());
         monitor::MonitorStoreOptions storeOptions;
         storeOptions.path = storePath;
         options.store = storeOptions;

@@ -65,7 +65,9 @@ int runHeadlessCommand(int argc, char* argv[])
         options.fromMs = parsed.unixMs;
     }
     options.log = [](const std::string& line) { std::fprintf(stderr, "slatrack: %s\n", line.c_str()); };
-    const auto storeArg = args.value("--store");
+    std::optional<std::string> storeArg = args.value("--store");
+    if (!storeArg && !loaded.config->storePath.empty())
+        storeArg = loaded.config->storePath;  // the config's "store"; --store wins
     if (!storeArg || *storeArg != "none") {
         monitor::MonitorStoreOptions storeOptions;
         storeOptions.path = storeArg ? std::filesystem::path(*storeArg) : store::defaultStorePath(loaded.config->pipeline);

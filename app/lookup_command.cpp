@@ -96,7 +96,10 @@ int runLookupCommand(int argc, char* argv[])
     // The running agent's store answers at once, as of its latest snapshot,
     // unless a range was asked for (that is a replay's question).
     monitor::LookupOutcome outcome;
-    const auto storeArg = args.value("--store");
+    std::optional<std::string> storeArg = args.value("--store");
+    const bool storeNamed = storeArg.has_value();
+    if (!storeArg && !config.storePath.empty())
+        storeArg = config.storePath;  // the config's "store"; --store wins
     const bool rangeAsked = args.value("--from") || args.value("--to");
     if (!rangeAsked && (!storeArg || *storeArg != "none")) {
         const std::filesystem::path storePath = storeArg ? std::filesystem::path(*storeArg) : store::defaultStorePath(config.pipeline);
@@ -106,7 +109,7 @@ int runLookupCommand(int argc, char* argv[])
                          monitor::formatRfc3339(fromStore.snapshotAtMs).c_str());
             outcome.ok = true;
             outcome.report = std::move(fromStore.report);
-        } else if (storeArg) {
+        } else if (storeNamed) {
             return fail(fromStore.why);  // a store named on the command line must answer
         } else {
             std::fprintf(stderr, "slatrack lookup: %s; replaying the topics instead\n", fromStore.why.c_str());

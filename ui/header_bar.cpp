@@ -113,8 +113,16 @@ void HeaderBar::showSnapshot(const monitor::MonitorSnapshot& snapshot)
         connection += u": "_s + QString::fromStdString(snapshot.connectionDetail);
     if (snapshot.consumerRestarts > 0)
         connection += QStringLiteral(" \u00b7 %1 consumer restarts").arg(snapshot.consumerRestarts);
+    // A failing store costs history, not judgement: the engine runs on in
+    // memory, and the header says so rather than staying silent.
+    const monitor::StoreSummary& store = snapshot.store;
+    const bool storeFailing = store.enabled && !store.state.empty() && store.state != "ok" && store.state != "opening" && store.state != "stopped";
+    if (storeFailing)
+        connection += u" \u00b7 store "_s + QString::fromStdString(store.state) + u": "_s + QString::fromStdString(store.error)
+                      + u" (judging in memory, no history kept)"_s;
     m_connection->setText(connection);
-    m_connectionTone = !snapshot.connected ? Tone::Bad : (blindStages.isEmpty() ? Tone::Good : Tone::Warn);
+    m_connection->setToolTip(connection);
+    m_connectionTone = !snapshot.connected ? Tone::Bad : (blindStages.isEmpty() && !storeFailing ? Tone::Good : Tone::Warn);
 
     QString freshness = u"data age "_s;
     m_freshnessTone = Tone::Neutral;

@@ -144,6 +144,18 @@ void readRecordUrl(Diagnostics& diag, const json& root, PipelineConfig& config)
     config.recordUrl = *text;
 }
 
+// "store": the history store's file, or "none" (no store).
+void readStorePath(Diagnostics& diag, const json& root, const std::filesystem::path& baseDir, PipelineConfig& config)
+{
+    const json* value = optionalField(root, "store");
+    if (!value)
+        return;
+    const std::optional<std::string> text = readNonEmptyString(diag, *value, "store");
+    if (!text)
+        return;
+    config.storePath = *text == "none" || std::filesystem::path(*text).is_absolute() ? *text : (baseDir / *text).lexically_normal().string();
+}
+
 std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, const std::filesystem::path& baseDir)
 {
     if (!root.is_object()) {
@@ -153,7 +165,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     checkKeys(diag, root, "",
               {"pipeline", "kafka", "id_format", "stages", "window", "sla", "grace", "max_open_records",
                "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold",
-               "record_url", "alerts"});
+               "record_url", "store", "alerts"});
 
     PipelineConfig config;
     if (const json* pipeline = requiredField(diag, root, "", "pipeline", "a non-empty string naming the pipeline"))
@@ -225,6 +237,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     }
 
     readRecordUrl(diag, root, config);
+    readStorePath(diag, root, baseDir, config);
     readAlerts(diag, root, baseDir, config);  // after stages and sla: rules name stages, defaults use the SLA
 
     if (diag.errorCount() > 0)
@@ -323,6 +336,8 @@ std::string describeForLog(const PipelineConfig& config)
     };
     if (!config.recordUrl.empty())  // optional: absent, not null, so the description reads back as the same config
         out["record_url"] = config.recordUrl;
+    if (!config.storePath.empty())
+        out["store"] = config.storePath;
     return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

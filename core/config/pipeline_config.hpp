@@ -129,6 +129,10 @@ struct PipelineConfig {
     // Optional "record_url": http(s) URL template with {id}, opened from
     // the drill-down ("open in ..."); empty: none.
     std::string recordUrl;
+    // Optional "store": the history store file (relative paths from the
+    // config's folder), or "none"; empty: the default per pipeline under the
+    // XDG data directory. A --store on the command line wins.
+    std::string storePath;
     AlertsConfig alerts;  // the "alerts" section (alerts_parse.hpp); default rules when absent
 
     friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;

@@ -157,6 +157,17 @@ void TestConfigLoader::appliesDefaults()
     const LoadResult shorter = parse(patched(R"([{"op":"add","path":"/window","value":"10m"}])"));
     QVERIFY2(shorter.ok(), allErrors(shorter).c_str());
     QCOMPARE(shorter.config->dedupHorizon, Milliseconds(10min));
+
+    // "store": absent is the default file; relative paths are from the
+    // config's folder; "none" and absolute paths are kept as written.
+    QVERIFY(config.storePath.empty());
+    const LoadResult relative = parse(patched(R"([{"op":"add","path":"/store","value":"history/orders.db"}])"));
+    QVERIFY2(relative.ok(), allErrors(relative).c_str());
+    QCOMPARE(q(relative.config->storePath), q((std::filesystem::path(m_dir.path().toStdString()) / "history/orders.db").string()));
+    const LoadResult none = parse(patched(R"([{"op":"add","path":"/store","value":"none"}])"));
+    QCOMPARE(q(none.config->storePath), QByteArray("none"));
+    const LoadResult absolute = parse(patched(R"([{"op":"add","path":"/store","value":"/var/lib/slatrack/o.db"}])"));
+    QCOMPARE(q(absolute.config->storePath), QByteArray("/var/lib/slatrack/o.db"));
 }
 
 void TestConfigLoader::convertsPropertyValuesToText()

@@ -48,6 +48,24 @@ private slots:
         QCOMPARE(header.connectionTone(), ui::Tone::Good);
     }
 
+    void aFailingStoreIsSaidNotHidden()
+    {
+        ui::HeaderBar header;
+        auto snapshot = std::make_shared<monitor::MonitorSnapshot>(*threeStages({kOk, kOk, kOk}));
+        snapshot->connected = true;
+        snapshot->store.enabled = true;
+        snapshot->store.state = "ok";
+        header.showSnapshot(*snapshot);
+        QCOMPARE(header.connectionText(), u"\u25cf connected"_s);
+        QCOMPARE(header.connectionTone(), ui::Tone::Good);
+        snapshot->store.state = "unavailable";
+        snapshot->store.error = "cannot create /srv/ro/orders.db: Read-only file system";
+        header.showSnapshot(*snapshot);
+        QCOMPARE(header.connectionText(), u"\u25cf connected \u00b7 store unavailable: cannot create /srv/ro/orders.db: Read-only file system (judging in memory, no history kept)"_s);
+        QCOMPARE(header.connectionTone(), ui::Tone::Warn);
+        QCOMPARE(header.phaseText(), u"LIVE"_s);  // judgement goes on
+    }
+
     void oneBlindStageIsAmberAndNamed()
     {
         // One broker down: the cluster is still "connected", the other two
