@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libsimdjson-dev
   kcat
+  prometheus-cpp-dev prometheus
+  desktop-file-utils appstream dpkg-dev
   xvfb xauth imagemagick
   python3
 )
