@@ -4,10 +4,14 @@
 #include "stop_signals.hpp"
 #include "time_argument.hpp"
 
+#include "core/alerting/monitor_alerting.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/monitor/monitor.hpp"
 #include "core/monitor/status_json.hpp"
 #include "core/store/store_file.hpp"
+
+#include <QCoreApplication>
+#include <QSysInfo>
 
 #include <chrono>
 #include <cstdio>
@@ -19,6 +23,18 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitError = 2;
 constexpr int64_t kDefaultIntervalMs = 1000;
+
+// The status line's "alerts": every rule's state and each page's delivery.
+nlohmann::ordered_json alertsBlock(const alerting::MonitorAlerting& alerts)
+{
+    const std::shared_ptr<alerting::AlertingService> service = alerts.service();
+    if (!service)
+        return nullptr;
+    nlohmann::ordered_json block = service->statusJson(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    block["outbox"] = alerts.outboxWhere();
+    return block;
+}
 
 int fail(const std::string& message)
 {
@@ -82,6 +98,12 @@ int runHeadlessCommand(int argc, char* argv[])
     std::fprintf(stderr, "slatrack: config %s\n", config::describeForLog(*loaded.config).c_str());
 
     blockStopSignals();  // before any thread starts, so they all inherit it
+    // The page outbox runs Qt Network on a thread of its own; Qt wants an
+    // application object for that, not an event loop on this thread.
+    int qtArgc = 1;
+    QCoreApplication application(qtArgc, argv);
+    alerting::MonitorAlerting alerts(options.log);
+    options.onSnapshot = alerts.snapshotHook({});
     monitor::Monitor monitor(*loaded.config, options);
     monitor.start();
     // A second slatrack on the same store would interleave snapshots:
@@ -90,10 +112,11 @@ int runHeadlessCommand(int argc, char* argv[])
     // and the status); this one then runs in memory, as with any store failure.
     if (const auto store = monitor.storeSummary())
         std::fprintf(stderr, "slatrack: store %s (%s%s%s)\n", store->path.c_str(), store->state.c_str(), store->error.empty() ? "" : ": ", store->error.c_str());
+    alerts.attach(*loaded.config, monitor.storeSummary(), QSysInfo::machineHostName().toStdString());
     for (;;) {
         const int signal = waitForStopSignal(std::chrono::milliseconds(intervalMs));
         if (const monitor::SnapshotPtr snapshot = monitor.latest()) {
-            std::fputs((monitor::statusLineJson(*snapshot) + "\n").c_str(), stdout);
+            std::fputs((monitor::statusLineJson(*snapshot, alertsBlock(alerts)) + "\n").c_str(), stdout);
             std::fflush(stdout);
             if (!snapshot->fatalError.empty()) {
                 monitor.stop();
@@ -106,6 +129,7 @@ int runHeadlessCommand(int argc, char* argv[])
         }
     }
     monitor.stop();
+    alerts.detach();  // after the monitor: its last snapshot is judged too
     return kExitOk;
 }
 

@@ -235,6 +235,17 @@ private:
         }
     }
 
+    // PagerDuty limits events per routing key, not per pager entry: two
+    // pagers of one config (e.g. "critical" and "everything") that share a
+    // key share its budget. The key stays in this thread's memory, inside
+    // a map the limiter never prints.
+    static std::string rateKey(const config::PagerConfig& pager)
+    {
+        if (pager.kind == config::PagerKind::PagerDuty && pager.secret)
+            return pager.url + '\n' + pager.secret->reveal();
+        return "pager:" + pager.name;
+    }
+
     const config::PagerConfig* pager(const std::string& name) const
     {
         for (const config::PagerConfig& candidate : m_options.pagers) {
@@ -285,7 +296,7 @@ private:
                 finish(entry, "failed", request.error);
                 continue;
             }
-            if (const int64_t wait = m_limiter.acquire(target->name, now); wait > 0) {
+            if (const int64_t wait = m_limiter.acquire(rateKey(*target), now); wait > 0) {
                 entry.nextTryMs = now + wait;  // not persisted: a restart starts a new window
                 continue;
             }
@@ -386,21 +397,30 @@ void PageOutbox::start()
         return;
     m_thread = std::make_unique<QThread>();
     m_thread->setObjectName(QStringLiteral("page-outbox"));
-    m_worker = new Worker(m_options, *this);
-    m_worker->moveToThread(m_thread.get());
-    QObject::connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
+    auto* worker = new Worker(m_options, *this);
+    worker->moveToThread(m_thread.get());
+    QObject::connect(m_thread.get(), &QThread::finished, worker, &QObject::deleteLater);
     m_thread->start();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->init(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(worker, [worker] { worker->init(); }, Qt::QueuedConnection);
+    std::lock_guard lock(m_workerMutex);
+    m_worker = worker;
 }
 
 void PageOutbox::stop()
 {
     if (!m_thread)
         return;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
+    Worker* worker = nullptr;
+    {
+        // From here on submit() and addSilence() post nothing: what they
+        // posted before is queued ahead of the shutdown, so it is written.
+        std::lock_guard lock(m_workerMutex);
+        worker = m_worker;
+        m_worker = nullptr;
+    }
+    QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
     // The worker is deleted on its own thread as that thread finishes
     // (deleteLater, connected in start()), with its timer and replies.
-    m_worker = nullptr;
     m_thread->quit();
     m_thread->wait();
     m_thread.reset();
@@ -408,6 +428,7 @@ void PageOutbox::stop()
 
 void PageOutbox::submit(AlertUpdate update)
 {
+    std::lock_guard lock(m_workerMutex);
     if (!m_worker || update.empty())
         return;
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, update = std::move(update)] { worker->apply(update); }, Qt::QueuedConnection);
@@ -415,6 +436,7 @@ void PageOutbox::submit(AlertUpdate update)
 
 void PageOutbox::addSilence(Silence silence)
 {
+    std::lock_guard lock(m_workerMutex);
     if (!m_worker)
         return;
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, silence = std::move(silence)] { worker->addSilence(silence); }, Qt::QueuedConnection);

@@ -98,7 +98,10 @@ private:
     class Worker;
     OutboxOptions m_options;
     std::unique_ptr<QThread> m_thread;
-    Worker* m_worker = nullptr;  // lives on m_thread
+    // Lives on m_thread. Guarded: submit() runs on the engine thread while
+    // the owner may be stopping the outbox.
+    std::mutex m_workerMutex;
+    Worker* m_worker = nullptr;
 
     struct Published {
         std::vector<OutboxEntry> entries;

@@ -102,6 +102,18 @@ nlohmann::json hopLatencyJson(const std::vector<LatencySummary>& hops, const std
 
 std::string statusLineJson(const MonitorSnapshot& snapshot)
 {
+    return dumpJson(statusLine(snapshot));
+}
+
+std::string statusLineJson(const MonitorSnapshot& snapshot, const nlohmann::json& alerts)
+{
+    nlohmann::json line = statusLine(snapshot);
+    line["alerts"] = alerts;
+    return dumpJson(line);
+}
+
+nlohmann::json statusLine(const MonitorSnapshot& snapshot)
+{
     uint64_t duplicates = 0, orphans = 0, lost = 0, lostOverflow = 0, rejected = 0, late = 0;
     uint64_t clockSkew = 0, stale = 0, lateHop = 0, idCollisions = 0;
     int64_t worstClockSkewMs = 0;
@@ -132,7 +144,7 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
                           {"target", stage.target},
                           {"percent", stage.target == 0 ? 100.0 : 100.0 * static_cast<double>(stage.consumed) / static_cast<double>(stage.target)}});
     }
-    const nlohmann::json line = {
+    nlohmann::json line = {
         {"time_ms", snapshot.takenAtMs},
         {"pipeline", snapshot.pipeline},
         {"phase", phaseName(snapshot.phase)},
@@ -172,7 +184,7 @@ std::string statusLineJson(const MonitorSnapshot& snapshot)
         {"watermark_age_ms", snapshot.freshnessMs},
         {"store", storeJson(snapshot.store)},
     };
-    return dumpJson(line);
+    return line;
 }
 
 } // namespace slatrack::monitor

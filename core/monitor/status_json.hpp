@@ -26,6 +26,10 @@ namespace slatrack::monitor {
 // groups, see pipelineLagJson), watermark_age_ms[per stage, -1 unknown].
 // Strings that are not valid UTF-8 are written with U+FFFD (never an exception).
 std::string statusLineJson(const MonitorSnapshot& snapshot);
+// The same line with an "alerts" block (headless: the AlertingService's
+// statusJson, null until alerting is attached).
+std::string statusLineJson(const MonitorSnapshot& snapshot, const nlohmann::json& alerts);
+nlohmann::json statusLine(const MonitorSnapshot& snapshot);
 
 // The pipeline's lag, one entry per configured (stage, consumer group):
 // [{group, stage, topics, state: ok|cant_judge|unknown_group, why,

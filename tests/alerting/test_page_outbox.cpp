@@ -146,7 +146,7 @@ private slots:
     void badRequestIsNotRetriedAndKeepsTheError();
     void restartWithAPagePendingDeliversItOnce();
     void restartWhileFiringOpensNoSecondIncident();
-    void sendsAtMostTheRateLimitPerPager();
+    void sendsAtMostTheRateLimitPerRoutingKey();
     void secretsNeverReachTheStoreOrTheLogs();
     void testPageSendsTriggerThenResolve();
     void serviceKeepsIncidentsAndSilencesAcrossARestart();
@@ -358,17 +358,24 @@ void TestPageOutbox::restartWhileFiringOpensNoSecondIncident()
     QVERIFY(readAlertState(fixture.path).openIncidents.empty());
 }
 
-void TestPageOutbox::sendsAtMostTheRateLimitPerPager()
+void TestPageOutbox::sendsAtMostTheRateLimitPerRoutingKey()
 {
     HttpTestServer server;
     QVERIFY(server.listen());
     Fixture fixture;
-    OutboxOptions options = fixture.options({pagerDuty(server)});
+    // Two pagers on one routing key (PagerDuty counts per key) and a third
+    // on a key of its own, which must not wait for the other two.
+    config::PagerConfig sameKey = pagerDuty(server);
+    sameKey.name = "pd-again";
+    config::PagerConfig otherKey = pagerDuty(server);
+    otherKey.name = "pd-other";
+    otherKey.secret = config::Secret("other-routing-key-0123456789abcd", config::Secret::Source::Env, "PD_OTHER_KEY");
+    OutboxOptions options = fixture.options({pagerDuty(server), sameKey, otherKey});
     options.ratePerPeriod = 3;
     options.ratePeriodMs = 1000;
     PageOutbox outbox(options);
     outbox.start();
-    // Five rules firing at once: five incidents, five triggers.
+    // Five rules firing at once: five incidents, five triggers per pager.
     std::vector<config::AlertRuleConfig> rules;
     for (int rule_idx = 0; rule_idx < 5; ++rule_idx)
         rules.push_back(rule("p99_" + std::to_string(rule_idx), RuleKind::Latency, 0, 0));
@@ -376,9 +383,20 @@ void TestPageOutbox::sendsAtMostTheRateLimitPerPager()
     const AlertUpdate fired = fire(evaluator, kStartMs);
     QCOMPARE(fired.pages.size(), size_t(5));
     outbox.submit(fired);
-    QTRY_COMPARE_WITH_TIMEOUT(server.requests().size(), 5, 5000);
-    const auto& requests = server.requests();
-    QVERIFY2(requests[3].atMs - requests[0].atMs >= 950, std::to_string(requests[3].atMs - requests[0].atMs).c_str());
+    QTRY_COMPARE_WITH_TIMEOUT(server.requests().size(), 15, 10000);
+    std::vector<qint64> shared, other;
+    for (const RecordedRequest& request : server.requests())
+        (bodyOf(request)["routing_key"].get<std::string>() == kRoutingKey ? shared : other).push_back(request.atMs);
+    QCOMPARE(shared.size(), size_t(10));
+    QCOMPARE(other.size(), size_t(5));
+    // Any 4 sends on one key span at least a period (a sliding window).
+    for (size_t send = 3; send < shared.size(); ++send)
+        QVERIFY2(shared[send] - shared[send - 3] >= 950, std::to_string(shared[send] - shared[send - 3]).c_str());
+    for (size_t send = 3; send < other.size(); ++send)
+        QVERIFY2(other[send] - other[send - 3] >= 950, std::to_string(other[send] - other[send - 3]).c_str());
+    // The lone key's first three did not wait for the shared key's budget:
+    // they went before the shared key's fourth, which had to wait a period.
+    QVERIFY2(other[2] < shared[3], (std::to_string(other[2]) + " vs " + std::to_string(shared[3])).c_str());
 }
 
 void TestPageOutbox::secretsNeverReachTheStoreOrTheLogs()
