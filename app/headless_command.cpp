@@ -112,7 +112,7 @@ int runHeadlessCommand(int argc, char* argv[])
     // and the status); this one then runs in memory, as with any store failure.
     if (const auto store = monitor.storeSummary())
         std::fprintf(stderr, "slatrack: store %s (%s%s%s)\n", store->path.c_str(), store->state.c_str(), store->error.empty() ? "" : ": ", store->error.c_str());
-    alerts.attach(*loaded.config, monitor.storeSummary(), QSysInfo::machineHostName().toStdString());
+    alerts.attach(*loaded.config, monitor, QSysInfo::machineHostName().toStdString());
     for (;;) {
         const int signal = waitForStopSignal(std::chrono::milliseconds(intervalMs));
         if (const monitor::SnapshotPtr snapshot = monitor.latest()) {

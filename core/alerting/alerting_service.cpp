@@ -38,6 +38,7 @@ std::string AlertingService::start()
         m_evaluator.restore(readBack.openIncidents, QDateTime::currentMSecsSinceEpoch());
         m_evaluator.setSilences(readBack.silences);
     }
+    notifySilences();
     m_outbox.start();
     return readBack.error;
 }
@@ -65,7 +66,36 @@ void AlertingService::addSilence(Silence silence)
         silences.push_back(silence);
         m_evaluator.setSilences(std::move(silences));
     }
+    notifySilences();
     m_outbox.addSilence(std::move(silence));
+}
+
+void AlertingService::setSilencesListener(std::function<void(const std::vector<Silence>&)> listener)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_silencesListener = std::move(listener);
+    }
+    notifySilences();
+}
+
+std::vector<Silence> AlertingService::silences() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_evaluator.silences();
+}
+
+void AlertingService::notifySilences()
+{
+    std::function<void(const std::vector<Silence>&)> listener;
+    std::vector<Silence> silences;
+    {
+        std::lock_guard lock(m_mutex);
+        listener = m_silencesListener;
+        silences = m_evaluator.silences();
+    }
+    if (listener)
+        listener(silences);
 }
 
 std::vector<RuleStatus> AlertingService::rules() const

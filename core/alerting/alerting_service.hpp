@@ -42,16 +42,24 @@ public:
 
     void onSnapshot(const monitor::MonitorSnapshot& snapshot, const AlertContext& context, int64_t nowMs);
     void addSilence(Silence silence);
+    // Called (on the caller's thread of start()/addSilence()) with every
+    // silence list in force, so the monitor can take silenced records out
+    // of its stuck counts (Monitor::setStuckSilencer).
+    void setSilencesListener(std::function<void(const std::vector<Silence>&)> listener);
+    std::vector<Silence> silences() const;
 
     nlohmann::ordered_json statusJson(int64_t nowMs) const;
     std::vector<RuleStatus> rules() const;
     AlertState worstState() const;
 
 private:
+    void notifySilences();
+
     std::filesystem::path m_storePath;
     mutable std::mutex m_mutex;  // the evaluator
     AlertEvaluator m_evaluator;
     PageOutbox m_outbox;
+    std::function<void(const std::vector<Silence>&)> m_silencesListener;  // guarded by m_mutex
 };
 
 } // namespace slatrack::alerting

@@ -1,5 +1,7 @@
 #include "monitor_alerting.hpp"
 
+#include <QDateTime>
+
 #include <mutex>
 
 namespace slatrack::alerting {
@@ -50,13 +52,26 @@ std::filesystem::path outboxStorePath(const std::optional<monitor::StoreSummary>
     return store->path;
 }
 
-std::string MonitorAlerting::attach(const config::PipelineConfig& config, const std::optional<monitor::StoreSummary>& store, std::string host,
-                                    OutboxOptions tuning)
+monitor::StuckSilencer stuckSilencerFor(const std::vector<Silence>& silences, int64_t nowMs)
+{
+    std::vector<Silence> records = recordSilences(silences, nowMs);
+    if (records.empty())
+        return {};
+    // Expiry is checked at each call, so a silence that runs out brings its
+    // records back on the next snapshot without anyone telling the monitor.
+    return [records = std::move(records)](std::string_view id, int64_t atMs) { return recordSilenced(records, id, atMs); };
+}
+
+std::string MonitorAlerting::attach(const config::PipelineConfig& config, monitor::Monitor& monitor, std::string host, OutboxOptions tuning)
 {
     detach();
     std::string why;
-    const std::filesystem::path path = outboxStorePath(store, &why);
+    const std::filesystem::path path = outboxStorePath(monitor.storeSummary(), &why);
     auto service = std::make_shared<AlertingService>(config, path, std::move(host), m_log, std::move(tuning));
+    monitor::Monitor* watched = &monitor;
+    service->setSilencesListener([watched](const std::vector<Silence>& silences) {
+        watched->setStuckSilencer(stuckSilencerFor(silences, QDateTime::currentMSecsSinceEpoch()));
+    });
     std::string error = service->start();
     const std::string where = path.empty() ? why : "pages kept in " + path.string();
     if (m_log) {
@@ -79,8 +94,10 @@ void MonitorAlerting::detach()
         service = std::move(m_shared->service);
         m_shared->service.reset();
     }
-    if (service)
+    if (service) {
+        service->setSilencesListener({});
         service->stop();
+    }
 }
 
 std::shared_ptr<AlertingService> MonitorAlerting::service() const

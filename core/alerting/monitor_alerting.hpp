@@ -3,6 +3,7 @@
 #include "alerting_service.hpp"
 
 #include "core/config/pipeline_config.hpp"
+#include "core/monitor/monitor.hpp"
 #include "core/monitor/monitor_snapshot.hpp"
 
 #include <functional>
@@ -16,7 +17,7 @@
 //   MonitorAlerting alerting(log);
 //   options.onSnapshot = alerting.snapshotHook(next);   // before the Monitor is made
 //   monitor.start();                                     // restores the store, takes its lock
-//   alerting.attach(config, monitor.storeSummary(), host);
+//   alerting.attach(config, monitor, host);
 //
 // Why attach after start(): the outbox writes the same SQLite file as the
 // monitor's store, and only once start() has run is it known whether this
@@ -42,8 +43,10 @@ public:
 
     // Blocking (reads the store's open incidents and silences): not on a UI
     // thread. Returns what went wrong reading them back, empty when fine.
-    std::string attach(const config::PipelineConfig& config, const std::optional<monitor::StoreSummary>& store, std::string host,
-                       OutboxOptions tuning = {});
+    // The monitor's stuck counts leave out the records silenced by ID or
+    // pattern from then on (Monitor::setStuckSilencer); `monitor` must
+    // outlive detach().
+    std::string attach(const config::PipelineConfig& config, monitor::Monitor& monitor, std::string host, OutboxOptions tuning = {});
     void detach();
 
     std::shared_ptr<AlertingService> service() const;
@@ -59,5 +62,7 @@ private:
 // The outbox's file: the monitor's store when this process holds it.
 // Otherwise empty, with `why` set ("store in use by pid 123: ...").
 std::filesystem::path outboxStorePath(const std::optional<monitor::StoreSummary>& store, std::string* why);
+// The monitor's predicate for these silences: none when no record silence is in force.
+monitor::StuckSilencer stuckSilencerFor(const std::vector<Silence>& silences, int64_t nowMs);
 
 } // namespace slatrack::alerting

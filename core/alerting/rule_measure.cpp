@@ -142,7 +142,10 @@ Measurement measureStuck(const config::AlertRuleConfig& rule, const MeasureInput
             return cantJudge("no record read on " + stageName(snapshot, stage) + " yet", stageName(snapshot, stage));
     }
     const StuckView view = unsilencedStuck(snapshot, *in.silences, in.nowMs);
-    const uint64_t stuck = snapshot.gauges.stuck - std::min(snapshot.gauges.stuck, view.silencedInSample);
+    // With the silences applied by the monitor, gauges.stuck is already net
+    // of every silenced record; otherwise only the sample can be checked.
+    const uint64_t silenced = snapshot.stuckSilencesApplied ? snapshot.silencedStuck : view.silencedInSample;
+    const uint64_t stuck = snapshot.stuckSilencesApplied ? snapshot.gauges.stuck : snapshot.gauges.stuck - std::min(snapshot.gauges.stuck, view.silencedInSample);
     // The stage most stuck records wait for is where to look first.
     std::string component = "pipeline";
     uint64_t most = 0;
@@ -155,8 +158,8 @@ Measurement measureStuck(const config::AlertRuleConfig& rule, const MeasureInput
     const bool breached = stuck > rule.thresholdCount;
     std::string text = countWords(stuck, "record", "records") + " stuck (open > SLA " + durationWords(snapshot.slaMs) + ") on " +
                        snapshot.pipeline + (rule.thresholdCount > 0 ? ", threshold " + std::to_string(rule.thresholdCount) : "");
-    if (view.silencedInSample > 0)
-        text += ", " + std::to_string(view.silencedInSample) + " more silenced";
+    if (silenced > 0)
+        text += ", " + std::to_string(silenced) + " more silenced";
     if (!view.records.empty())
         text += ", oldest " + durationWords(view.records.front()->ageMs);
     return judged(breached, static_cast<double>(stuck), std::move(text), component);

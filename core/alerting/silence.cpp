@@ -67,4 +67,14 @@ bool recordSilenced(const std::vector<Silence>& silences, std::string_view recor
     return false;
 }
 
+std::vector<Silence> recordSilences(const std::vector<Silence>& silences, int64_t nowMs)
+{
+    std::vector<Silence> out;
+    for (const Silence& silence : silences) {
+        if (silence.kind != Silence::Kind::Rule && silence.activeAt(nowMs))
+            out.push_back(silence);
+    }
+    return out;
+}
+
 } // namespace slatrack::alerting

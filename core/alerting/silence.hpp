@@ -38,5 +38,8 @@ bool globMatch(std::string_view pattern, std::string_view text);
 // Whether one active silence in `silences` covers the rule / the record.
 bool ruleSilenced(const std::vector<Silence>& silences, std::string_view rule, int64_t nowMs);
 bool recordSilenced(const std::vector<Silence>& silences, std::string_view recordId, int64_t nowMs);
+// The record silences (ID and pattern) not yet expired at `nowMs`, for the
+// monitor's StuckSilencer; empty when there are none.
+std::vector<Silence> recordSilences(const std::vector<Silence>& silences, int64_t nowMs);
 
 } // namespace slatrack::alerting

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,10 +146,17 @@ struct StuckCursor {
     int64_t t0Ms = 0;
     uint64_t key = 0;
 };
+struct StuckRecord;
+
 struct StuckQuery {
     size_t limit = 100;
     std::optional<int> awaitingStage;
     std::optional<StuckCursor> after;
+    // Records this says true of (operators' silenced poison pills) are left
+    // out of the page and only reported to it; empty: none. Each stuck
+    // record is then described (its ID text built) before the heap, so it
+    // costs a describe per stuck record: set it only when silences exist.
+    std::function<bool(const StuckRecord&)> exclude;
 };
 
 struct StuckRecord {

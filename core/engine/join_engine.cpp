@@ -665,7 +665,7 @@ Gauges JoinEngine::gauges() const
 
 std::vector<StuckRecord> JoinEngine::oldestStuck(size_t n, std::optional<int> awaitingStage) const
 {
-    return stuckPage(StuckQuery{n, awaitingStage, std::nullopt});
+    return stuckPage(StuckQuery{n, awaitingStage, std::nullopt, {}});
 }
 
 std::vector<StuckRecord> JoinEngine::stuckPage(const StuckQuery& query) const
@@ -689,6 +689,8 @@ std::vector<StuckRecord> JoinEngine::stuckPage(const StuckQuery& query) const
         if (!record.hasIncoming() || !record.isStuck() || record.isDone())
             return;
         if (query.awaitingStage && record.lastStage() + 1 != *query.awaitingStage)
+            return;
+        if (query.exclude && query.exclude(describe(key, record)))
             return;
         const Candidate candidate{record.t0(), key, record};
         if (query.after && std::tie(candidate.t0, candidate.key) <= std::tie(query.after->t0Ms, query.after->key))

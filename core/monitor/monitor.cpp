@@ -170,6 +170,13 @@ void Monitor::loop()
         m_store->finish(*m_engine);
 }
 
+void Monitor::setStuckSilencer(StuckSilencer silencer)
+{
+    auto shared = silencer ? std::make_shared<const StuckSilencer>(std::move(silencer)) : nullptr;
+    std::lock_guard lock(m_latestMutex);
+    m_silencer = std::move(shared);
+}
+
 void Monitor::fail(const std::string& error)
 {
     log("monitor stopped: " + error);
@@ -204,7 +211,12 @@ void Monitor::apply(ingest::IngestBatch& batch)
 void Monitor::publish(int64_t nowMs)
 {
     const ingest::SourceStatus status = m_source->status();
-    auto snapshot = std::make_shared<MonitorSnapshot>(buildEngineSnapshot(*m_engine, nowMs, m_gaugeHistory));
+    std::shared_ptr<const StuckSilencer> silencer;
+    {
+        std::lock_guard lock(m_latestMutex);
+        silencer = m_silencer;
+    }
+    auto snapshot = std::make_shared<MonitorSnapshot>(buildEngineSnapshot(*m_engine, nowMs, m_gaugeHistory, silencer ? *silencer : StuckSilencer{}));
     snapshot->pipeline = m_config.pipeline;
     for (const auto& stage : m_config.stages)
         snapshot->stageNames.push_back(stage.name);

@@ -60,6 +60,9 @@ public:
     void stop();
 
     SnapshotPtr latest() const;
+    // Stuck records to take out of the snapshots' stuck counts (silenced by
+    // an operator); empty: none. Any thread; applies from the next publish.
+    void setStuckSilencer(StuckSilencer silencer);
     // The store's state now (any thread); nullopt without a store.
     std::optional<StoreSummary> storeSummary() const
     {
@@ -99,6 +102,7 @@ private:
     std::atomic<bool> m_stop{false};
 
     mutable std::mutex m_latestMutex;
+    std::shared_ptr<const StuckSilencer> m_silencer;  // guarded by m_latestMutex
     SnapshotPtr m_latest;
 
     std::mutex m_tasksMutex;

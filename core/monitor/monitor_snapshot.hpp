@@ -5,8 +5,10 @@
 #include "core/ingest/source_progress.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace slatrack::monitor {
@@ -134,12 +136,20 @@ struct MonitorSnapshot {
     // the config names no consumer_group.
     std::vector<GroupLag> pipelineLag;
 
-    std::vector<engine::StuckRecord> oldestStuck;  // up to kStuckSample, oldest first
+    std::vector<engine::StuckRecord> oldestStuck;  // up to kStuckSample, oldest first, none silenced
+    // Stuck records silenced by ID or pattern (alerting silences): already
+    // taken out of gauges.stuck and the stages' stuckAwaiting; a few, oldest
+    // first, to list apart. stuckSilencesApplied: the whole stuck set was
+    // checked against the silences (false: no record silence was active).
+    uint64_t silencedStuck = 0;
+    std::vector<engine::StuckRecord> silencedStuckSample;
+    bool stuckSilencesApplied = false;
     std::vector<std::string> rejectedSamples;      // "stage topic[p]@offset: reason: detail"
 
     static constexpr int kRateSeconds = 10;
     static constexpr int kSeriesSeconds = 300;
     static constexpr size_t kStuckSample = 100;
+    static constexpr size_t kSilencedSample = 20;
 
     bool slaBreached() const { return latencyLastMinute.count > 0 && latencyLastMinute.p99 > slaMs; }
     uint64_t lostTotal() const;
@@ -149,5 +159,10 @@ struct MonitorSnapshot {
 };
 
 using SnapshotPtr = std::shared_ptr<const MonitorSnapshot>;
+
+// Whether a stuck record's ID is silenced at `nowMs` (alerting's record and
+// pattern silences, handed to the monitor as a plain predicate so core/monitor
+// does not depend on core/alerting). Called on the engine thread.
+using StuckSilencer = std::function<bool(std::string_view recordId, int64_t nowMs)>;
 
 } // namespace slatrack::monitor

@@ -87,7 +87,44 @@ LatencySummary summarize(const engine::LatencyHistogram& histogram)
     return out;
 }
 
-MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t nowMs, std::deque<GaugeSample>& gaugeHistory)
+namespace {
+
+// The oldest stuck records an operator did not silence; the silenced ones
+// are taken out of the stuck gauges and counted apart.
+void applySilences(const engine::JoinEngine& engine, int64_t nowMs, const StuckSilencer& silenced, MonitorSnapshot& snapshot)
+{
+    engine::StuckQuery query;
+    query.limit = MonitorSnapshot::kStuckSample;
+    if (!silenced) {
+        snapshot.oldestStuck = engine.stuckPage(query);
+        return;
+    }
+    std::vector<uint64_t> perStage(snapshot.gauges.stages.size(), 0);
+    query.exclude = [&](const engine::StuckRecord& record) {
+        if (!silenced(record.id, nowMs))
+            return false;
+        ++snapshot.silencedStuck;
+        if (static_cast<size_t>(record.awaitingStage) < perStage.size())
+            ++perStage[static_cast<size_t>(record.awaitingStage)];
+        if (snapshot.silencedStuckSample.size() < MonitorSnapshot::kSilencedSample)
+            snapshot.silencedStuckSample.push_back(record);
+        return true;
+    };
+    snapshot.oldestStuck = engine.stuckPage(query);
+    snapshot.stuckSilencesApplied = true;
+    snapshot.gauges.stuck -= std::min(snapshot.gauges.stuck, snapshot.silencedStuck);
+    for (size_t stage = 0; stage < perStage.size(); ++stage) {
+        uint64_t& awaiting = snapshot.gauges.stages[stage].stuckAwaiting;
+        awaiting -= std::min(awaiting, perStage[stage]);
+    }
+    std::sort(snapshot.silencedStuckSample.begin(), snapshot.silencedStuckSample.end(),
+              [](const engine::StuckRecord& a, const engine::StuckRecord& b) { return a.t0Ms < b.t0Ms; });
+}
+
+} // namespace
+
+MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t nowMs, std::deque<GaugeSample>& gaugeHistory,
+                                    const StuckSilencer& silenced)
 {
     MonitorSnapshot snapshot;
     const auto& config = engine.config();
@@ -96,6 +133,7 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
     snapshot.slaMs = config.slaMs;
     snapshot.windowMs = config.windowMs;
     snapshot.gauges = engine.gauges();
+    applySilences(engine, nowMs, silenced, snapshot);
     snapshot.totals = engine.totals();
     snapshot.latencySinceStart = summarize(engine.totalEndToEnd());
 
@@ -131,7 +169,6 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
         gaugeHistory.pop_front();
     snapshot.gaugeSeries.assign(gaugeHistory.begin(), gaugeHistory.end());
 
-    snapshot.oldestStuck = engine.oldestStuck(MonitorSnapshot::kStuckSample);
     return snapshot;
 }
 

@@ -163,6 +163,7 @@ nlohmann::json statusLine(const MonitorSnapshot& snapshot)
           {"matched", last.matched},
           {"open", snapshot.gauges.open},
           {"stuck", snapshot.gauges.stuck},
+          {"stuck_silenced", snapshot.silencedStuck},
           {"early", snapshot.gauges.early},
           {"lost", lost},
           {"lost_overflow", lostOverflow},

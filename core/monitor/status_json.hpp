@@ -17,7 +17,7 @@ namespace slatrack::monitor {
 // judgement ("ok", or "can't judge: <stage> <state>: <why>; ..." while a
 // stage is blind or catching up: its stuck/lost counts are held, not final),
 // fatal_error (non-empty: the monitor stopped), counts{incoming, processed, matched,
-// open, stuck, early, lost, lost_overflow, duplicates, orphans, late,
+// open, stuck (net of silenced records), stuck_silenced, early, lost, lost_overflow, duplicates, orphans, late,
 // rejected, clock_skew, worst_clock_skew_ms, stale, late_hop, id_collisions}, rates{in_per_s, out_per_s}, latency_ms{last_minute{p50,p95,p99,max,count},
 // since_start{...}}, hop_latency_ms{last_minute, since_start: [{from, to, count, p50, p90,
 // p95, p99, max}] one per hop}, lag{total, partitions[{topic, partition, lag, caught_up,

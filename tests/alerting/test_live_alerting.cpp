@@ -258,7 +258,7 @@ void TestLiveAlerting::brokerOutageLongerThanTheSlaPagesOnlyTheBlindRule()
     options.onSnapshot = alerting.snapshotHook({});
     monitor::Monitor monitor(config, options);
     monitor.start();
-    QCOMPARE(alerting.attach(config, monitor.storeSummary(), "test-host"), std::string());
+    QCOMPARE(alerting.attach(config, monitor, "test-host"), std::string());
     const auto service = alerting.service();
     QVERIFY(service);
     const auto healthy = [&] {

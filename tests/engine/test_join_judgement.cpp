@@ -498,7 +498,7 @@ private slots:
             engine.setCaughtUp(static_cast<int>(rng() % 6), static_cast<uint16_t>(rng()), rng() % 2 == 0);
             engine.advance(rng() % 4 == 0 ? extremes[rng() % std::size(extremes)] : kWall, rng() % 3 == 0);
             engine.takeLost();
-            (void)engine.stuckPage(StuckQuery{5, std::nullopt, StuckCursor{static_cast<int64_t>(rng()), rng()}});
+            (void)engine.stuckPage(StuckQuery{5, std::nullopt, StuckCursor{static_cast<int64_t>(rng()), rng()}, {}});
             (void)engine.lookup(batch[rng() % batch.size()].id);
         }
         engine.finishAt(INT64_MAX);
