@@ -3,6 +3,7 @@
 #include "starter_config.hpp"
 #include "thread_priority.hpp"
 
+#include "core/alerting/monitor_alerting.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/monitor/history_query.hpp"
 #include "core/monitor/monitor.hpp"
@@ -17,6 +18,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QScreen>
+#include <QSysInfo>
 #include <QSettings>
 #include <QPointer>
 #include <QThreadPool>
@@ -88,6 +90,8 @@ GuiController::~GuiController()
 {
     // The monitor posts into the window's receiver: stop it first.
     joinStarter();
+    if (m_alerting)
+        m_alerting->detach();
     m_monitor.reset();
     m_demo.reset();
 }
@@ -223,8 +227,14 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
     m_window->show();
     ui::SnapshotReceiver* receiver = m_window->receiver();
     monitor::MonitorOptions options;
-    options.onSnapshot = [receiver](monitor::SnapshotPtr snapshot) { receiver->post(std::move(snapshot)); };
     options.log = [](const std::string& line) { std::fprintf(stderr, "slatrack: %s\n", line.c_str()); };
+    joinStarter();
+    if (m_alerting)
+        m_alerting->detach();
+    m_alerting = std::make_unique<alerting::MonitorAlerting>(options.log);
+    // The snapshot is judged on the engine thread before the window gets it.
+    options.onSnapshot = m_alerting->snapshotHook([receiver](monitor::SnapshotPtr snapshot) { receiver->post(std::move(snapshot)); });
+    m_window->setAlerting(nullptr, config.alerts.pagers.size(), u"alerting starts with the monitor"_s);
     std::filesystem::path storePath;
     // --store wins over the config's "store"; neither: the default file.
     const QString chosen = !m_options.storePath.isEmpty() ? m_options.storePath : QString::fromStdString(config.storePath);
@@ -234,7 +244,6 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
         storeOptions.path = storePath;
         options.store = storeOptions;
     }
-    joinStarter();
     m_monitor.reset();
     try {
         m_monitor = std::make_unique<monitor::Monitor>(config, options);
@@ -251,13 +260,25 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
     // Restoring a snapshot reads the store: off the UI thread. A failure
     // comes back as a queued call, like every other result.
     monitor::Monitor* starting = m_monitor.get();
-    m_starter = std::thread([this, starting] {
+    alerting::MonitorAlerting* alerts = m_alerting.get();
+    const size_t pagers = config.alerts.pagers.size();
+    m_starter = std::thread([this, starting, alerts, config, pagers] {
         try {
             starting->start();
+            // Reads the store's open incidents and silences: here, not on the UI thread.
+            const std::string readBack = alerts->attach(config, *starting, QSysInfo::machineHostName().toStdString());
+            std::shared_ptr<alerting::AlertingService> service = alerts->service();
+            const QString why = readBack.empty() ? QString() : QString::fromStdString("open incidents not read back: " + readBack);
+            QMetaObject::invokeMethod(this, [this, service, pagers, why] {
+                if (m_window)
+                    m_window->setAlerting(service, pagers, why);
+            }, Qt::QueuedConnection);
         } catch (const std::exception& error) {
             const QString what = QString::fromStdString(error.what());
-            QMetaObject::invokeMethod(this, [this, what] {
+            QMetaObject::invokeMethod(this, [this, what, pagers] {
                 std::fprintf(stderr, "slatrack: the monitor could not start: %s\n", what.toLocal8Bit().constData());
+                if (m_window)
+                    m_window->setAlerting(nullptr, pagers, u"not running: the monitor could not start"_s);
                 showError(QStringLiteral("The monitor could not start"), what);
             }, Qt::QueuedConnection);
         }

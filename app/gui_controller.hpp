@@ -15,6 +15,9 @@ class QTimer;
 namespace slatrack::monitor {
 class Monitor;
 }
+namespace slatrack::alerting {
+class MonitorAlerting;
+}
 namespace slatrack::ui {
 class DashboardWindow;
 class FirstRunWidget;
@@ -71,6 +74,9 @@ private:
     std::unique_ptr<ui::FirstRunWidget> m_firstRun;
     std::unique_ptr<DemoEnvironment> m_demo;
     std::unique_ptr<monitor::Monitor> m_monitor;
+    // Evaluates every snapshot and pages (attached on the starter thread
+    // once the monitor holds its store). Detached before the monitor goes.
+    std::unique_ptr<alerting::MonitorAlerting> m_alerting;
     // Monitor::start() reads and decodes the latest snapshot (~0.7 s at a
     // million open records): never on the UI thread. Joined before the
     // monitor is replaced or destroyed.

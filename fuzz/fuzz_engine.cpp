@@ -445,7 +445,7 @@ private:
         // Keyset paging in pages of 3 visits the same records in the same order.
         size_t paged = 0;
         for (std::optional<engine::StuckCursor> cursor;;) {
-            const std::vector<engine::StuckRecord> page = m_engine.stuckPage(engine::StuckQuery{3, std::nullopt, cursor});
+            const std::vector<engine::StuckRecord> page = m_engine.stuckPage(engine::StuckQuery{3, std::nullopt, cursor, {}});
             for (const engine::StuckRecord& record : page) {
                 FUZZ_ASSERT(paged < stuck.size() && stuck[paged].key == record.key, "stuck page entry %zu differs from oldestStuck", paged);
                 ++paged;

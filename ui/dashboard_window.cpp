@@ -1,5 +1,9 @@
 #include "dashboard_window.hpp"
 
+#include "alerts_values.hpp"
+#include "alerts_window.hpp"
+#include "kpi_tile.hpp"
+
 #include "dashboard_controls.hpp"
 #include "dashboard_settings.hpp"
 #include "header_bar.hpp"
@@ -89,6 +93,8 @@ DashboardWindow::DashboardWindow(QWidget* parent)
 
     m_kpis = new KpiPanel(central);
     m_kpis->setObjectName(u"kpiPanel"_s);
+    m_kpis->tile(KpiId::Alerts)->installEventFilter(this);
+    m_kpis->tile(KpiId::Alerts)->setCursor(Qt::PointingHandCursor);
     layout->addWidget(m_kpis);
 
     m_splitter = new QSplitter(Qt::Horizontal, central);
@@ -221,6 +227,9 @@ void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
         m_replay->showSnapshot(data);
     m_verdict->showSnapshot(snapshot, m_paused);
     m_kpis->showSnapshot(data);
+    showAlertsTile();
+    if (m_alertsWindow && m_alertsWindow->isVisible())
+        m_alertsWindow->refresh(snapshot);
     // Showing a stored range: those two charts keep the store's answer.
     if (!showsStoredHistory()) {
         m_latency->showSnapshot(data);
@@ -232,6 +241,35 @@ void DashboardWindow::render(const monitor::SnapshotPtr& snapshot)
     if (m_stuckView)
         m_stuckView->showSnapshot(snapshot);
     updateHistoryNote();
+}
+
+void DashboardWindow::setAlerting(std::shared_ptr<alerting::AlertingService> service, size_t pagers, const QString& why)
+{
+    m_alerting = std::move(service);
+    m_alertPagers = pagers;
+    m_alertingWhy = why;
+    if (m_alertsWindow)
+        m_alertsWindow->setService(m_alerting, m_alertPagers, m_alertingWhy);
+    showAlertsTile();
+}
+
+void DashboardWindow::showAlertsTile()
+{
+    const KpiValue value = alertsTileValue(alertsViewOf(m_alerting.get(), m_alertPagers, m_alertingWhy));
+    m_kpis->tile(KpiId::Alerts)->setValue(value.text, value.tone, value.detail, value.breakdown);
+}
+
+void DashboardWindow::openAlerts()
+{
+    if (!m_alertsWindow) {
+        m_alertsWindow = std::make_unique<AlertsWindow>();
+        m_alertsWindow->applyTheme(m_theme);
+        m_alertsWindow->setService(m_alerting, m_alertPagers, m_alertingWhy);
+    }
+    m_alertsWindow->refresh(m_shown);
+    m_alertsWindow->show();
+    m_alertsWindow->raise();
+    m_alertsWindow->activateWindow();
 }
 
 void DashboardWindow::setEngineAccess(EngineAccess access)
@@ -566,6 +604,8 @@ void DashboardWindow::applyTheme()
         m_stuckView->setPalette(m_theme.palette());
         m_stuckView->applyTheme(m_theme);
     }
+    if (m_alertsWindow)
+        m_alertsWindow->applyTheme(m_theme);
     QFont noteFont = font();
     noteFont.setPixelSize(m_theme.px(13));
     m_historyNote->setFont(noteFont);
@@ -588,6 +628,11 @@ bool DashboardWindow::eventFilter(QObject* watched, QEvent* event)
             if (m_themeMode == ThemeMode::System && !m_warRoom)
                 applyTheme();
         }
+    }
+    // The Alerts tile opens the alerts panel.
+    if (watched == m_kpis->tile(KpiId::Alerts) && event->type() == QEvent::MouseButtonRelease) {
+        openAlerts();
+        return true;
     }
     return QMainWindow::eventFilter(watched, event);
 }

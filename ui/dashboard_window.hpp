@@ -5,6 +5,7 @@
 #include "time_range.hpp"
 #include "verdict.hpp"
 
+#include "core/alerting/alerting_service.hpp"
 #include "core/monitor/history_query.hpp"
 #include "core/monitor/monitor_snapshot.hpp"
 
@@ -21,6 +22,7 @@ class QSplitter;
 
 namespace slatrack::ui {
 
+class AlertsWindow;
 class DashboardControls;
 class LostRecordsDialog;
 class RangeDialog;
@@ -111,6 +113,13 @@ public:
     RangeDialog* rangeDialog() const { return m_rangeDialog; }
     void openLostRecords();
 
+    // The alerting of the running monitor (null while it starts or when
+    // it could not: `why`). The Alerts tile shows its worst state; a click
+    // on the tile opens the alerts panel.
+    void setAlerting(std::shared_ptr<alerting::AlertingService> service, size_t pagers, const QString& why);
+    AlertsWindow* alertsWindow() const { return m_alertsWindow.get(); }
+    void openAlerts();
+
 public slots:
     void openStuckView();
     // Opens the stuck view and looks `typed` up (any ID form the config accepts).
@@ -130,6 +139,7 @@ protected:
 
 private:
     void render(const monitor::SnapshotPtr& snapshot);
+    void showAlertsTile();
     void applyTheme();
     void updateHistoryNote();
     bool showsStoredHistory() const;
@@ -168,6 +178,10 @@ private:
     std::unique_ptr<QSettings> m_settings;
     EngineAccess m_access;
     std::unique_ptr<StuckViewWindow> m_stuckView;
+    std::unique_ptr<AlertsWindow> m_alertsWindow;
+    std::shared_ptr<alerting::AlertingService> m_alerting;
+    size_t m_alertPagers = 0;
+    QString m_alertingWhy = QStringLiteral("alerting starts with the monitor");
     QString m_warRoomScreen;
     QByteArray m_deskGeometry;  // captured when entering the war room
     monitor::SnapshotPtr m_shown;

@@ -33,14 +33,16 @@ KpiPanel::KpiPanel(QWidget* parent)
     // read as "nothing stuck".
     for (KpiTile* tile : m_tiles)
         tile->setValue({u"\u2014"_s, {}}, Tone::Neutral, u"waiting for data"_s);
-    tile(KpiId::Alerts)->setValue({u"no alerting configured"_s, {}}, Tone::Neutral, {});
     relayout();
 }
 
 void KpiPanel::showSnapshot(const monitor::MonitorSnapshot& snapshot)
 {
-    for (const KpiValue& value : kpiValues(snapshot))
-        tile(value.id)->setValue(value.text, value.tone, value.detail, value.breakdown);
+    for (const KpiValue& value : kpiValues(snapshot)) {
+        // The dashboard sets the Alerts tile from the alerting service.
+        if (value.id != KpiId::Alerts)
+            tile(value.id)->setValue(value.text, value.tone, value.detail, value.breakdown);
+    }
 }
 
 void KpiPanel::applyTheme(const Theme& theme)

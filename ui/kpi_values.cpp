@@ -277,8 +277,10 @@ std::array<KpiValue, kKpiCount> kpiValues(const monitor::MonitorSnapshot& snapsh
     }
     out[8] = pipelineLagValue(snapshot);
 
-    // Alerting does not exist yet; a tile that looked "OK" would be a lie.
-    out[9] = {KpiId::Alerts, kpiTitle(KpiId::Alerts), {u"no alerting configured"_s, {}}, Tone::Neutral, {}, {}};
+    // The alert states come from the core evaluator, not from the snapshot:
+    // the dashboard fills this tile (ui/alerts_values). Until it does, a
+    // grey dash, never an "OK".
+    out[9] = {KpiId::Alerts, kpiTitle(KpiId::Alerts), {kDash, {}}, Tone::Neutral, u"alerting not running"_s, {}};
     return out;
 }
 

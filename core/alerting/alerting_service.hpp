@@ -50,6 +50,7 @@ public:
 
     nlohmann::ordered_json statusJson(int64_t nowMs) const;
     std::vector<RuleStatus> rules() const;
+    std::vector<OutboxEntry> pages() const { return m_outbox.entries(); }  // oldest first
     AlertState worstState() const;
 
 private:
