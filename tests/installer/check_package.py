@@ -47,6 +47,13 @@ def run(cmd, **kwargs):
     return completed.returncode, completed.stdout, completed.stderr
 
 
+def rendered_man(page, width):
+    """The page as man shows it, without the overstrike bold and underline
+    it uses when writing to a pipe."""
+    status, text, stderr = run(["man", "-l", page], env=dict(os.environ, MANWIDTH=str(width)))
+    return status, re.sub(r".\x08", "", text), stderr
+
+
 def finish():
     if problems:
         print("%d problem(s)" % len(problems))
@@ -136,7 +143,7 @@ def cmd_files(args):
 
     # Runtime dependencies: dpkg-shlibdeps' libraries plus the Qt plugins.
     status, control, _ = run(["dpkg-deb", "-f", deb, "Depends", "Version", "Package"])
-    depends = control.split("\n")[0] if control else ""
+    depends = control.split("\n")[0].replace("Depends: ", "", 1) if control else ""
     for needed in ("libqt6core6", "libqt6widgets6", "libqt6charts6", "librdkafka", "libsqlite3", "libc6",
                    "qt6-qpa-plugins", "libqt6svg6"):
         if needed not in depends:
@@ -259,7 +266,7 @@ def cmd_man(args):
         problem("groff -man -ww -z: exit %d\n%s%s" % (status, stdout, stderr))
     else:
         ok("groff -man -ww -z: no warnings")
-    status, text, stderr = run(["man", "-l", page], env=dict(os.environ, MANWIDTH="100", MAN_KEEP_FORMATTING="0"))
+    status, text, stderr = rendered_man(page, 100)
     if status != 0 or stderr.strip():
         problem("man -l: exit %d %s" % (status, stderr))
     if ("slatrack " + args.version) not in text:
@@ -336,7 +343,8 @@ def cmd_completion(args):
         # GUI's and the global ones.
         flags = help_flags(binary, mode) if mode else ["-c", "--config", "--demo", "--war-room", "--store",
                                                        "--headless", "-h", "--help", "-V", "--version"]
-        missing = [flag for flag in flags if flag not in offered]
+        # After "--headless" the mode's own word is not offered again.
+        missing = [flag for flag in flags if flag not in offered and not (mode and flag == help_args[0])]
         if missing:
             problem("completion of %r lacks %s (offered: %s)" % (" ".join(typed), missing, offered))
         else:
@@ -387,7 +395,7 @@ def cmd_cli_docs(args):
     sections = doc_sections(doc)
     man_text = ""
     if args.man:
-        status, man_text, _ = run(["man", "-l", args.man], env=dict(os.environ, MANWIDTH="200"))
+        _, man_text, _ = rendered_man(args.man, 200)
     for mode, heading in DOC_HEADINGS.items():
         section = sections.get(heading)
         if section is None:
