@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QStandardPaths>
 
 #include <cstdio>
@@ -31,6 +32,10 @@ int runGuiCommand(int argc, char* argv[])
     QApplication application(argc, argv);
     QApplication::setApplicationName(QStringLiteral("slatrack"));
     QApplication::setApplicationVersion(QStringLiteral(SLATRACK_VERSION));
+    // The installed theme icon (packaging/), else the same SVG compiled in;
+    // the desktop file name lets Wayland shells match the window to its entry.
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("org.slatrack.slatrack"), QIcon(QStringLiteral(":/icons/slatrack.svg"))));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.slatrack.slatrack"));
 
     QCommandLineParser parser;
     const QCommandLineOption demoOption(QStringLiteral("demo"), QStringLiteral("embedded broker + simulated pipeline"));

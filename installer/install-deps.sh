@@ -12,6 +12,10 @@ packages=(
   kcat
   prometheus-cpp-dev prometheus
   desktop-file-utils appstream dpkg-dev
+  # The package's checks (tests/installer): man page, systemd units.
+  groff-base man-db systemd
+  # The window icon is an SVG: Qt's SVG icon engine (a run-time plugin).
+  libqt6svg6
   xvfb xauth imagemagick
   python3
 )
