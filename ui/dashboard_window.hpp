@@ -5,6 +5,7 @@
 #include "time_range.hpp"
 #include "verdict.hpp"
 
+#include "core/monitor/deep_link.hpp"
 #include "core/monitor/history_query.hpp"
 #include "core/monitor/monitor_snapshot.hpp"
 
@@ -110,6 +111,12 @@ public:
     LostRecordsDialog* lostRecordsDialog() const { return m_lostDialog; }
     RangeDialog* rangeDialog() const { return m_rangeDialog; }
     void openLostRecords();
+
+    // A slatrack://open link for this pipeline (the app checks which one):
+    // raises the window, shows from..to as the custom range (from alone:
+    // until now; no from: the range stays) and looks the record up in the
+    // stuck view. Returns what it did, in words, for the link's sender.
+    QString openLink(const monitor::DeepLink& link);
 
 public slots:
     void openStuckView();

@@ -252,6 +252,22 @@ std::string formatDeepLink(const DeepLink& link)
     return out;
 }
 
+std::string lookupTextOfId(std::string_view id)
+{
+    bool plain = isValidUtf8(id) && id.substr(0, 4) != "hex:";
+    for (const char c : id)
+        plain = plain && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+    if (plain)
+        return std::string(id);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "hex:";
+    for (const char c : id) {
+        out += kHex[static_cast<unsigned char>(c) >> 4];
+        out += kHex[static_cast<unsigned char>(c) & 15];
+    }
+    return out;
+}
+
 bool looksLikeDeepLink(std::string_view argument)
 {
     return argument.size() > kScheme.size() && argument[kScheme.size()] == ':' &&

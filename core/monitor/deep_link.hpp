@@ -58,6 +58,14 @@ std::string formatDeepLink(const DeepLink& link);
 // stays readable in times ("13:30:00"); RFC 3986 allows it in a query.
 std::string percentEncode(std::string_view bytes);
 
+// A link's record ID as the lookup box and `slatrack lookup` read it
+// (IdInput::parse, opaque IDs): the bytes as they are when they are UTF-8
+// text without control characters and do not start with "hex:"; otherwise
+// "hex:" + lowercase hex of every byte, so a binary ID, or one with a
+// newline (the lookup box takes the first line of what it is given), is
+// looked up exactly. Composite IDs are plain text and stay as they are.
+std::string lookupTextOfId(std::string_view id);
+
 // Whether a command-line argument is meant as a link (starts with
 // "slatrack:", any case), so it is parsed as one rather than taken for an
 // unknown mode.

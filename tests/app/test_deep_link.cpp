@@ -4,6 +4,7 @@
 // part, and a page's link is the formatter's.
 #include "core/alerting/page_payload.hpp"
 #include "core/monitor/deep_link.hpp"
+#include "core/monitor/id_input.hpp"
 #include "core/time/rfc3339.hpp"
 
 #include <QtTest>
@@ -159,6 +160,28 @@ private slots:
         const monitor::DeepLinkParse parsed = monitor::parseDeepLink(paged);
         QVERIFY2(parsed.ok(), parsed.error.c_str());
         QVERIFY(*parsed.link == link(pipeline, kFromMs, kToMs, std::nullopt));
+    }
+
+    void recordIdsReachTheLookupExactly_data()
+    {
+        QTest::addColumn<QByteArray>("id");
+        QTest::addColumn<QByteArray>("typed");
+        QTest::newRow("plain") << QByteArray("order-17") << QByteArray("order-17");
+        QTest::newRow("UTF-8") << QByteArray("\xe2\x9c\x93 ok") << QByteArray("\xe2\x9c\x93 ok");
+        QTest::newRow("binary") << QByteArray("\xff\x00\x01", 3) << QByteArray("hex:ff0001");
+        QTest::newRow("newline") << QByteArray("a\nb") << QByteArray("hex:610a62");
+        QTest::newRow("starts with hex:") << QByteArray("hex:41") << QByteArray("hex:6865783a3431");
+    }
+
+    void recordIdsReachTheLookupExactly()
+    {
+        QFETCH(QByteArray, id);
+        QFETCH(QByteArray, typed);
+        const std::string text = monitor::lookupTextOfId(id.toStdString());
+        QCOMPARE(QByteArray::fromStdString(text), typed);
+        const monitor::IdInput input = monitor::IdInput::parse(text, config::IdFormat::Opaque);
+        QVERIFY2(input.ok(), input.error().c_str());
+        QCOMPARE(QByteArray::fromStdString(input.display()), id);
     }
 
     void recognisesLinkArguments()
