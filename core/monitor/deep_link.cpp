@@ -37,7 +37,7 @@ bool equalsIgnoringCase(std::string_view text, std::string_view lower)
 
 // Quotes link text for an error: printable ASCII as is, any other byte as
 // \xNN, cut at 64 bytes, so a pasted blob or a binary ID stays readable.
-std::string quoted(std::string_view text)
+std::string shown(std::string_view text)
 {
     constexpr size_t kShown = 64;
     static constexpr char kHex[] = "0123456789abcdef";
@@ -87,8 +87,8 @@ std::string decoded(std::string_view name, std::string_view value, std::string& 
         const int high = byte_idx + 1 < value.size() ? hexValue(value[byte_idx + 1]) : -1;
         const int low = byte_idx + 2 < value.size() ? hexValue(value[byte_idx + 2]) : -1;
         if (high < 0 || low < 0) {
-            error = std::string(name) + " has a '%' not followed by two hex digits: " + quoted(value.substr(byte_idx, 3)) +
-                    " at byte " + std::to_string(byte_idx) + " of " + quoted(value);
+            error = std::string(name) + " has a '%' not followed by two hex digits: " + shown(value.substr(byte_idx, 3)) +
+                    " at byte " + std::to_string(byte_idx) + " of " + shown(value);
             return {};
         }
         out += static_cast<char>(high * 16 + low);
@@ -133,28 +133,28 @@ DeepLinkParse parseDeepLink(std::string_view text)
                       " accepted");
     const size_t colon = text.find(':');
     if (colon == std::string_view::npos || !equalsIgnoringCase(text.substr(0, colon), kScheme))
-        return failed("not a slatrack link: " + quoted(text) + " (expected slatrack://open?pipeline=...)");
+        return failed("not a slatrack link: " + shown(text) + " (expected slatrack://open?pipeline=...)");
     for (size_t byte_idx = 0; byte_idx < text.size(); ++byte_idx) {
         const auto byte = static_cast<unsigned char>(text[byte_idx]);
         if (byte < 0x20 || byte == 0x7f)
-            return failed("control character " + quoted(text.substr(byte_idx, 1)) + " at byte " + std::to_string(byte_idx) +
+            return failed("control character " + shown(text.substr(byte_idx, 1)) + " at byte " + std::to_string(byte_idx) +
                           " of the link (a link carries such bytes percent-encoded)");
     }
     std::string_view rest = text.substr(colon + 1);
     if (rest.substr(0, 2) != "//")
-        return failed(quoted(text) + " has no \"//\" after \"slatrack:\" (expected slatrack://open?pipeline=...)");
+        return failed(shown(text) + " has no \"//\" after \"slatrack:\" (expected slatrack://open?pipeline=...)");
     rest.remove_prefix(2);
     if (const size_t hash = rest.find('#'); hash != std::string_view::npos)
         rest = rest.substr(0, hash);  // a fragment is for the viewer, not us
     const size_t hostEnd = std::min(rest.find('/'), rest.find('?'));
     const std::string_view host = rest.substr(0, hostEnd);
     if (!equalsIgnoringCase(host, kHost))
-        return failed("unknown action " + quoted(host) + " in " + quoted(text) + " (slatrack://open is the only one)");
+        return failed("unknown action " + shown(host) + " in " + shown(text) + " (slatrack://open is the only one)");
     rest = hostEnd == std::string_view::npos ? std::string_view() : rest.substr(hostEnd);
     if (!rest.empty() && rest.front() == '/') {
         const std::string_view path = rest.substr(0, rest.find('?'));
         if (path != "/")
-            return failed("unexpected path " + quoted(path) + " (expected slatrack://open?pipeline=...)");
+            return failed("unexpected path " + shown(path) + " (expected slatrack://open?pipeline=...)");
         rest.remove_prefix(path.size());
     }
     if (rest.empty() || rest.front() != '?')
@@ -174,13 +174,13 @@ DeepLinkParse parseDeepLink(std::string_view text)
         const size_t equals = pair.find('=');
         const std::string_view name = pair.substr(0, equals);
         if (equals == std::string_view::npos)
-            return failed("parameter " + quoted(name) + " has no value (expected name=value)");
+            return failed("parameter " + shown(name) + " has no value (expected name=value)");
         Parameter* target = nullptr;
         for (Parameter* known : {&pipeline, &from, &to, &id})
             if (name == known->name)
                 target = known;
         if (!target)
-            return failed("unknown parameter " + quoted(name) + " (known: pipeline, from, to, id)");
+            return failed("unknown parameter " + shown(name) + " (known: pipeline, from, to, id)");
         if (target->value)
             return failed(std::string(name) + " is given twice");
         std::string error;
@@ -193,23 +193,23 @@ DeepLinkParse parseDeepLink(std::string_view text)
     if (!pipeline.value || pipeline.value->empty())
         return failed(std::string(pipeline.value ? "pipeline is empty" : "no pipeline= parameter") + ": which pipeline to open");
     if (!isValidUtf8(*pipeline.value))
-        return failed("pipeline " + quoted(*pipeline.value) + " is not UTF-8 text (a config's \"pipeline\" is)");
+        return failed("pipeline " + shown(*pipeline.value) + " is not UTF-8 text (a config's \"pipeline\" is)");
     link.pipeline = *pipeline.value;
     for (Parameter* bound : {&from, &to}) {
         if (!bound->value)
             continue;
         const auto ms = timeMs(*bound->value);
         if (!ms)
-            return failed(std::string(bound->name) + " " + quoted(*bound->value) +
+            return failed(std::string(bound->name) + " " + shown(*bound->value) +
                           " is not an RFC 3339 time (like 2026-12-01T13:30:00Z) or Unix milliseconds");
         if (*ms < kMinMs || *ms > kMaxMs)
-            return failed(std::string(bound->name) + " " + quoted(*bound->value) + " is outside the years 0000 to 9999");
+            return failed(std::string(bound->name) + " " + shown(*bound->value) + " is outside the years 0000 to 9999");
         (bound == &from ? link.fromMs : link.toMs) = *ms;
     }
     if (link.toMs && !link.fromMs)
-        return failed("to " + quoted(*to.value) + " without from: a range needs its start");
+        return failed("to " + shown(*to.value) + " without from: a range needs its start");
     if (link.fromMs && link.toMs && *link.toMs <= *link.fromMs)
-        return failed("to " + quoted(*to.value) + " is not after from " + quoted(*from.value));
+        return failed("to " + shown(*to.value) + " is not after from " + shown(*from.value));
     if (id.value) {
         if (id.value->empty())
             return failed("id is empty: a record ID has at least one byte");
