@@ -9,6 +9,7 @@
 #include "core/monitor/deep_link.hpp"
 #include "core/monitor/history_query.hpp"
 #include "core/store/store_writer.hpp"
+#include "core/time/rfc3339.hpp"
 
 #include <QLineEdit>
 #include <QSignalSpy>
