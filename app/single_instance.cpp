@@ -63,7 +63,12 @@ SingleInstance::HandOff SingleInstance::handOff(const QString& socketPath, const
 SingleInstance::SingleInstance(QString socketPath, Handler handler, QObject* parent)
     : QObject(parent), m_path(std::move(socketPath)), m_handler(std::move(handler)), m_server(new QLocalServer(this))
 {
-    m_server->setSocketOptions(QLocalServer::UserAccessOption);
+    // No socket options on purpose: with any (e.g. UserAccessOption) Qt 6.4
+    // binds in a temporary folder and renames the socket into place, which
+    // silently replaces a live instance's socket (tried: a second listen()
+    // on a live path succeeded). A plain bind() fails on an existing path,
+    // so two instances cannot both own one. Access is the folder's: the
+    // runtime folder is 0700.
     connect(m_server, &QLocalServer::newConnection, this, &SingleInstance::accept);
 }
 

@@ -61,7 +61,7 @@ public:
     SingleInstance(QString socketPath, Handler handler, QObject* parent = nullptr);
     ~SingleInstance() override;
 
-    // Listens on the socket path, for the user only. A socket file there that
+    // Listens on the socket path (in the user's 0700 runtime folder). A socket file there that
     // nobody answers on (left by a killed instance) is removed first. false:
     // error() says why (another instance answers there, or the folder is not
     // writable); the GUI then runs without taking links.

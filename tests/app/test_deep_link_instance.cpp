@@ -137,6 +137,16 @@ private slots:
         QVERIFY(answersOn(m_controller->linkSocket()));
     }
 
+    void aLiveInstanceKeepsItsSocket()
+    {
+        // A second GUI for the same pipeline (started without a link, or
+        // after a silent one) must not take the socket from the live one.
+        app::SingleInstance second(m_controller->linkSocket(), [](const QByteArray&) { return QStringLiteral("stolen"); });
+        QVERIFY(!second.listen());
+        QCOMPARE(second.error(), QStringLiteral("another slatrack answers on ") + m_controller->linkSocket());
+        QVERIFY(answersOn(m_controller->linkSocket()));
+    }
+
     void secondProcessHandsTheLinkToTheRunningWindow()
     {
         ui::DashboardWindow* window = m_controller->dashboard();
