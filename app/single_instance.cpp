@@ -40,6 +40,7 @@ SingleInstance::HandOff SingleInstance::handOff(const QString& socketPath, const
     if (!socket.waitForConnected(kConnectTimeoutMs))
         return out;  // no file, or nobody listening: start normally
     socket.write(link + '\n');
+    socket.waitForBytesWritten(kConnectTimeoutMs);
     QByteArray answer;
     // waitForReadyRead returns as bytes arrive: read until the line ends,
     // the server closes, or the time is up.

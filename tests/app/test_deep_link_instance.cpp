@@ -14,6 +14,8 @@
 #include "core/time/rfc3339.hpp"
 
 #include <QApplication>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QLocalServer>
@@ -212,6 +214,22 @@ private slots:
                      && err.contains(QStringLiteral("/etc/slatrack/*.json")),
                  qPrintable(err));
         QCOMPARE(m_controller->dashboard()->timeRange(), ui::TimeRange::Hour);  // untouched by that link
+    }
+
+    void pipelineConfigIsFoundByName()
+    {
+        // Without -c, the user's config whose "pipeline" is the link's.
+        const QString path = m_config.filePath(QStringLiteral("slatrack/payments-prod.json"));
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"pipeline": "payments", "kafka": {"brokers": "127.0.0.1:1"},
+                       "stages": [{"name": "in", "topics": ["a"]}, {"name": "out", "topics": ["b"]}]})");
+        file.close();
+        QProcess other;
+        const QString err = stderrUntil(other, {QStringLiteral("slatrack://open?pipeline=payments")}, QStringLiteral(".json"));
+        QVERIFY2(err.contains(QStringLiteral("slatrack: pipeline \"payments\": ") + path), qPrintable(err));
+        QFile::remove(path);
     }
 
     void silentInstanceMeansStartingNormally()
