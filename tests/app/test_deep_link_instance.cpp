@@ -191,6 +191,18 @@ private slots:
         QCOMPARE(m_controller->dashboard()->timeRange(), ui::TimeRange::Custom);  // still the earlier link's
     }
 
+    void anOversizedMessageIsDropped()
+    {
+        // More than any link can be, and no line end: not kept growing.
+        QLocalSocket client;
+        client.connectToServer(m_controller->linkSocket());
+        QVERIFY(client.waitForConnected(2000));
+        client.write(QByteArray(static_cast<qsizetype>(monitor::kMaxDeepLinkBytes) + 10, 'x'));
+        QTRY_VERIFY_WITH_TIMEOUT(client.state() == QLocalSocket::UnconnectedState, 4000);  // before the 5 s idle drop
+        QCOMPARE(client.readAll(), QByteArray());
+        QVERIFY(answersOn(m_controller->linkSocket()));  // the server goes on
+    }
+
     void linkForAnotherPipelineIsNotOpenedHere()
     {
         ui::DashboardWindow* window = m_controller->dashboard();
