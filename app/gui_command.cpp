@@ -1,7 +1,11 @@
 #include "gui_command.hpp"
 
 #include "gui_controller.hpp"
+#include "link_config.hpp"
+#include "single_instance.hpp"
 #include "usage.hpp"
+
+#include "core/monitor/deep_link.hpp"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -10,6 +14,7 @@
 #include <QStandardPaths>
 
 #include <cstdio>
+#include <optional>
 
 namespace slatrack::app {
 
@@ -24,6 +29,38 @@ bool parsePositive(const QString& text, double& out, double max)
         return false;
     out = value;
     return true;
+}
+
+// `slatrack LINK`: hands the link to the window showing its pipeline, if
+// one runs (returns the exit status then), or says where the new window
+// gets its config from (options.configPath, .demo or .startupError).
+std::optional<int> routeLink(const monitor::DeepLink& link, GuiOptions& options)
+{
+    const QString pipeline = QString::fromStdString(link.pipeline);
+    const QString socket = SingleInstance::socketPathFor(link.pipeline);
+    const SingleInstance::HandOff handed = SingleInstance::handOff(socket, QByteArray::fromStdString(monitor::formatDeepLink(link)));
+    if (handed.outcome == SingleInstance::Outcome::Delivered) {
+        std::printf("slatrack: handed the link to the running slatrack for pipeline \"%s\": %s\n", pipeline.toLocal8Bit().constData(),
+                    handed.reply.toLocal8Bit().constData());
+        return 0;
+    }
+    if (handed.outcome == SingleInstance::Outcome::NoAnswer)
+        std::fprintf(stderr, "slatrack: %s; starting a new window\n", handed.reply.toLocal8Bit().constData());
+    // An explicit -c FILE or --demo wins; otherwise the config whose
+    // "pipeline" is the link's, or the embedded demo for its pipeline.
+    if (!options.configPath.isEmpty() || options.demo)
+        return std::nullopt;
+    const LinkConfig found = findConfigForPipeline(link.pipeline, linkConfigFolders());
+    if (!found.path.isEmpty()) {
+        options.configPath = found.path;
+        std::fprintf(stderr, "slatrack: pipeline \"%s\": %s%s\n", pipeline.toLocal8Bit().constData(), found.path.toLocal8Bit().constData(),
+                     found.alsoMatching.isEmpty() ? "" : qPrintable(QStringLiteral(" (also in %1, not used)").arg(found.alsoMatching.join(u", "))));
+    } else if (link.pipeline == loadDemoConfig("127.0.0.1:1").pipeline) {
+        options.demo = true;
+    } else {
+        options.startupError = found.error;
+    }
+    return std::nullopt;
 }
 } // namespace
 
@@ -49,8 +86,17 @@ int runGuiCommand(int argc, char* argv[])
         std::fprintf(stderr, "slatrack: %s; see slatrack --help\n", parser.errorText().toLocal8Bit().constData());
         return kExitUsage;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        std::fprintf(stderr, "slatrack: unknown mode \"%s\"; see slatrack --help\n", parser.positionalArguments().first().toLocal8Bit().constData());
+    std::optional<monitor::DeepLink> link;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() == 1 && monitor::looksLikeDeepLink(positional.first().toStdString())) {
+        const monitor::DeepLinkParse parsed = monitor::parseDeepLink(positional.first().toStdString());
+        if (!parsed.ok()) {
+            std::fprintf(stderr, "slatrack: %s\n", parsed.error.c_str());
+            return kExitUsage;
+        }
+        link = parsed.link;
+    } else if (!positional.isEmpty()) {
+        std::fprintf(stderr, "slatrack: unknown mode \"%s\"; see slatrack --help\n", positional.first().toLocal8Bit().constData());
         return kExitUsage;
     }
 
@@ -67,6 +113,13 @@ int runGuiCommand(int argc, char* argv[])
     if (parser.isSet(dropOption) && !parsePositive(parser.value(dropOption), options.demoSettings.dropFraction, 1)) {
         std::fprintf(stderr, "slatrack: --demo-drop expects a fraction from 0 to 1, got \"%s\"\n", parser.value(dropOption).toLocal8Bit().constData());
         return kExitUsage;
+    }
+
+    options.singleInstance = true;
+    if (link) {
+        options.link = link;
+        if (const auto status = routeLink(*link, options))
+            return *status;
     }
 
     GuiController controller(options);

@@ -1,5 +1,6 @@
 #include "gui_controller.hpp"
 
+#include "single_instance.hpp"
 #include "starter_config.hpp"
 #include "thread_priority.hpp"
 
@@ -89,6 +90,7 @@ GuiController::GuiController(GuiOptions options, QObject* parent) : QObject(pare
 GuiController::~GuiController()
 {
     // The monitor posts into the window's receiver: stop it first.
+    m_instance.reset();
     joinStarter();
     if (m_alerting)
         m_alerting->detach();
@@ -98,6 +100,17 @@ GuiController::~GuiController()
 
 void GuiController::start()
 {
+    m_pendingLink = m_options.link;
+    if (!m_options.startupError.isEmpty()) {
+        std::fprintf(stderr, "slatrack: %s\n", m_options.startupError.toLocal8Bit().constData());
+        showError(QStringLiteral("Cannot open the link"), m_options.startupError);
+        showFirstRun({});
+        return;
+    }
+    // Known now: take later links for it while the config loads or the
+    // demo starts, rather than let them start a second window.
+    if (m_options.link)
+        listenForLinks(m_options.link->pipeline);
     if (m_options.demo) {
         startDemo();
         return;
@@ -303,6 +316,67 @@ void GuiController::startMonitor(const config::PipelineConfig& config)
         m_priorityTimer->start(2000);
     }
     deprioritizeOtherThreads(kBackgroundNice);
+    m_pipeline = config.pipeline;
+    listenForLinks(config.pipeline);
+    if (m_pendingLink) {
+        const monitor::DeepLink link = *std::exchange(m_pendingLink, std::nullopt);
+        std::fprintf(stderr, "slatrack: %s\n", openLink(link).toLocal8Bit().constData());
+    }
+}
+
+QString GuiController::openLink(const monitor::DeepLink& link)
+{
+    const QString wanted = QString::fromStdString(link.pipeline);
+    if (!m_window || m_pipeline.empty()) {
+        m_pendingLink = link;
+        return QStringLiteral("slatrack is starting: it opens the link for pipeline \"%1\" once the dashboard is up").arg(wanted);
+    }
+    if (link.pipeline != m_pipeline) {
+        // Reached only with -c FILE for another pipeline, or a client that
+        // ignores the per-pipeline socket: say so where the operator looks.
+        const QString text = QStringLiteral("This window shows pipeline \"%1\"; the link is for pipeline \"%2\", so it opened nothing here. "
+                                            "Start slatrack with that pipeline's config (-c FILE) to open it.")
+                                 .arg(QString::fromStdString(m_pipeline), wanted);
+        auto* box = new QMessageBox(QMessageBox::Information, QStringLiteral("Link for another pipeline"), text, QMessageBox::Ok, m_window.get());
+        box->setObjectName(QStringLiteral("slatrackLinkNote"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return QStringLiteral("not opened: the running slatrack shows pipeline \"%1\", not \"%2\" (told so in its window)")
+            .arg(QString::fromStdString(m_pipeline), wanted);
+    }
+    return m_window->openLink(link);
+}
+
+QString GuiController::linkSocket() const
+{
+    return m_instance ? m_instance->socketPath() : QString();
+}
+
+void GuiController::listenForLinks(const std::string& pipeline)
+{
+    if (!m_options.singleInstance)
+        return;
+    const QString path = SingleInstance::socketPathFor(pipeline);
+    if (m_instance && m_instance->socketPath() == path)
+        return;
+    m_instance.reset();
+    auto instance = std::make_unique<SingleInstance>(path, [this](const QByteArray& text) { return handleLinkText(text); });
+    if (!instance->listen()) {
+        std::fprintf(stderr, "slatrack: links for pipeline \"%s\" will not reach this window: %s\n", pipeline.c_str(),
+                     instance->error().toLocal8Bit().constData());
+        return;
+    }
+    m_instance = std::move(instance);
+}
+
+QString GuiController::handleLinkText(const QByteArray& text)
+{
+    const monitor::DeepLinkParse parsed = monitor::parseDeepLink(std::string_view(text.constData(), static_cast<size_t>(text.size())));
+    if (!parsed.ok())
+        return QStringLiteral("not opened: ") + QString::fromStdString(parsed.error);
+    const QString done = openLink(*parsed.link);
+    std::fprintf(stderr, "slatrack: link from another slatrack: %s\n", done.toLocal8Bit().constData());
+    return done;
 }
 
 void GuiController::joinStarter()

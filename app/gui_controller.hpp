@@ -3,6 +3,7 @@
 #include "demo_environment.hpp"
 
 #include "core/config/pipeline_config.hpp"
+#include "core/monitor/deep_link.hpp"
 
 #include <QObject>
 #include <QString>
@@ -10,6 +11,7 @@
 class QTimer;
 
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace slatrack::monitor {
@@ -25,6 +27,8 @@ class FirstRunWidget;
 
 namespace slatrack::app {
 
+class SingleInstance;
+
 struct GuiOptions {
     bool demo = false;
     bool warRoom = false;
@@ -37,6 +41,14 @@ struct GuiOptions {
     // History, lost records and snapshots: "none" runs without a store;
     // empty: the pipeline's default file (store::defaultStorePath).
     QString storePath;
+    // `slatrack 'slatrack://open?...'`: opened once the dashboard is up.
+    std::optional<monitor::DeepLink> link;
+    // Found before starting (e.g. no config for the link's pipeline): shown
+    // as an error beside the first-run screen instead of starting.
+    QString startupError;
+    // Take links for the shown pipeline over its local socket
+    // (SingleInstance); the app turns it on, most tests leave it off.
+    bool singleInstance = false;
 };
 
 // Wires core to the widgets for the GUI modes: the demo, a config file, or
@@ -55,6 +67,15 @@ public:
     void start();
     ui::DashboardWindow* dashboard() const { return m_window.get(); }
     ui::FirstRunWidget* firstRun() const { return m_firstRun.get(); }
+    // A link from the command line or from a later `slatrack LINK` (through
+    // SingleInstance): opened in the dashboard when it shows that pipeline;
+    // kept until the dashboard is up while starting. Returns what was done,
+    // for the process that sent it. A link for another pipeline opens
+    // nothing: the window says so (another window is that pipeline's; see
+    // single_instance.hpp).
+    QString openLink(const monitor::DeepLink& link);
+    // Where this instance takes links (empty: it does not).
+    QString linkSocket() const;
 
 private:
     void startDemo();
@@ -64,6 +85,8 @@ private:
     void startMonitor(const config::PipelineConfig& config);
     void showFirstRun(const QString& missingConfigPath);
     void showError(const QString& title, const QString& text);
+    void listenForLinks(const std::string& pipeline);
+    QString handleLinkText(const QByteArray& text);
 
     // Nice value of the non-UI threads; see deprioritizeOtherThreads().
     static constexpr int kBackgroundNice = 5;
@@ -77,6 +100,9 @@ private:
     // Evaluates every snapshot and pages (attached on the starter thread
     // once the monitor holds its store). Detached before the monitor goes.
     std::unique_ptr<alerting::MonitorAlerting> m_alerting;
+    std::unique_ptr<SingleInstance> m_instance;
+    std::string m_pipeline;  // the one the dashboard shows; empty before
+    std::optional<monitor::DeepLink> m_pendingLink;
     // Monitor::start() reads and decodes the latest snapshot (~0.7 s at a
     // million open records): never on the UI thread. Joined before the
     // monitor is replaced or destroyed.

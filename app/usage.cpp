@@ -10,6 +10,10 @@ Usage:
   slatrack                         GUI with the user's config
   slatrack --demo                  GUI on an embedded Kafka-protocol broker and a
                                    simulated pipeline (needs no Kafka)
+  slatrack [-c FILE] 'slatrack://open?pipeline=P&from=T&to=T&id=ID'
+                                   open a link (as pages carry): the GUI for
+                                   pipeline P at that range and record; handed
+                                   to the window already showing P if one runs
   slatrack --headless -c FILE [--interval-ms N] [--from T]
                                    the monitor without a GUI; one JSON status
                                    line per interval on stdout, logs on stderr

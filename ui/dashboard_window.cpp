@@ -301,6 +301,28 @@ void DashboardWindow::lookupRecord(const QString& typed)
     m_stuckView->lookup(typed);
 }
 
+QString DashboardWindow::openLink(const monitor::DeepLink& link)
+{
+    // Clicked elsewhere (a page, a chat): come to the front, un-minimized.
+    setWindowState(windowState() & ~Qt::WindowMinimized);
+    show();
+    raise();
+    activateWindow();
+    QString done = QStringLiteral("opened pipeline \"%1\"").arg(QString::fromStdString(link.pipeline));
+    if (link.fromMs) {
+        const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        const int64_t toMs = link.toMs.value_or(std::max(nowMs, *link.fromMs + 1));
+        showRange(*link.fromMs, toMs);
+        done += QStringLiteral(" at %1 \u2013 %2").arg(QString::fromStdString(rfc3339::formatMs(*link.fromMs)), QString::fromStdString(rfc3339::formatMs(toMs)));
+    }
+    if (link.recordId) {
+        const QString typed = QString::fromStdString(monitor::lookupTextOfId(*link.recordId));
+        lookupRecord(typed);
+        done += QStringLiteral(", looking up record %1").arg(typed);
+    }
+    return done;
+}
+
 void DashboardWindow::lookupClipboard()
 {
     const QString text = QApplication::clipboard()->text();

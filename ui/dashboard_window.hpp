@@ -6,6 +6,7 @@
 #include "verdict.hpp"
 
 #include "core/alerting/alerting_service.hpp"
+#include "core/monitor/deep_link.hpp"
 #include "core/monitor/history_query.hpp"
 #include "core/monitor/monitor_snapshot.hpp"
 
@@ -119,6 +120,11 @@ public:
     void setAlerting(std::shared_ptr<alerting::AlertingService> service, size_t pagers, const QString& why);
     AlertsWindow* alertsWindow() const { return m_alertsWindow.get(); }
     void openAlerts();
+    // A slatrack://open link for this pipeline (the app checks which one):
+    // raises the window, shows from..to as the custom range (from alone:
+    // until now; no from: the range stays) and looks the record up in the
+    // stuck view. Returns what it did, in words, for the link's sender.
+    QString openLink(const monitor::DeepLink& link);
 
 public slots:
     void openStuckView();

@@ -1,5 +1,6 @@
 #include "page_payload.hpp"
 
+#include "core/monitor/deep_link.hpp"
 #include "core/time/rfc3339.hpp"
 
 #include <nlohmann/json.hpp>
@@ -9,24 +10,6 @@ namespace slatrack::alerting {
 namespace {
 
 using nlohmann::json;
-
-std::string percentEncode(const std::string& text)
-{
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                                c == '_' || c == '~' || c == ':';
-        if (unreserved) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-        }
-    }
-    return out;
-}
 
 std::string dump(const json& value)
 {
@@ -142,8 +125,7 @@ std::string cutUtf8(const std::string& text, size_t maxBytes)
 
 std::string deepLink(const std::string& pipeline, int64_t fromMs, int64_t toMs)
 {
-    return "slatrack://open?pipeline=" + percentEncode(pipeline) + "&from=" + percentEncode(rfc3339::formatMs(fromMs)) +
-           "&to=" + percentEncode(rfc3339::formatMs(toMs));
+    return monitor::formatDeepLink(monitor::DeepLink{pipeline, fromMs, toMs, std::nullopt});
 }
 
 std::string pagerDutyPayload(const PageEvent& event)
