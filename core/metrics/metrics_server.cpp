@@ -20,6 +20,14 @@ constexpr const char* kWorkerThreads = "2";
 // A client that connects and sends nothing must not hold a worker for long.
 constexpr const char* kRequestTimeoutMs = "10000";
 
+// civetweb says why a bind failed ("cannot bind to 127.0.0.1:9464: 98
+// (Address already in use)") only through log_message, which has no user
+// pointer before the context exists; mg_start2 reports just "Failed to
+// setup server ports". It calls log_message on the starting thread, so a
+// thread_local set around mg_start2 catches the reason without a
+// process-wide static.
+thread_local std::string* tStartupMessages = nullptr;
+
 const char* reasonPhrase(int status)
 {
     switch (status) {
@@ -72,17 +80,25 @@ std::string MetricsServer::start()
     mg_callbacks callbacks{};
     // civetweb would print per-connection trouble (a client going away) on
     // stderr; the agent's stderr is its log, which that would only clutter.
-    callbacks.log_message = [](const mg_connection*, const char*) { return 1; };
+    callbacks.log_message = [](const mg_connection*, const char* message) {
+        if (tStartupMessages && message)
+            *tStartupMessages += (tStartupMessages->empty() ? "" : "; ") + std::string(message);
+        return 1;
+    };
     const char* options[] = {"listening_ports", m_options.listen.c_str(), "num_threads", kWorkerThreads,
                              "request_timeout_ms", kRequestTimeoutMs, nullptr};
     mg_init_data init{&callbacks, this, options};
     char errorText[256] = {};
     unsigned errorCode = 0;
     mg_error_data error{&errorCode, errorText, sizeof errorText};
+    std::string startupMessages;
+    tStartupMessages = &startupMessages;
     m_context = mg_start2(&init, &error);
+    tStartupMessages = nullptr;
     if (m_context == nullptr) {
         mg_exit_library();
-        m_error = "cannot serve metrics on " + m_options.listen + ": " + (errorText[0] ? errorText : "civetweb did not start");
+        m_error = "cannot serve metrics on " + m_options.listen + ": " +
+                  (!startupMessages.empty() ? startupMessages : errorText[0] ? std::string(errorText) : std::string("civetweb did not start"));
         return m_error;
     }
     mg_set_request_handler(m_context, "/metrics$", &MetricsServer::onMetrics, this);

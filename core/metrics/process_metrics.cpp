@@ -52,21 +52,25 @@ void appendProcessMetrics(std::vector<prometheus::MetricFamily>& out, std::strin
     // proc(5) numbering: utime 14, stime 15, starttime 22, vsize 23, rss 24;
     // fields[0] is field 3.
     constexpr size_t kUtime = 14 - 3, kStime = 15 - 3, kStartTime = 22 - 3, kVsize = 23 - 3, kRss = 24 - 3;
-    if (fields.size() > kRss) {
-        const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-        const double pageSize = static_cast<double>(sysconf(_SC_PAGESIZE));
-        addSingle(out, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", MetricType::Counter, {},
-                  (std::stod(fields[kUtime]) + std::stod(fields[kStime])) / ticks);
-        addSingle(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge, {}, std::stod(fields[kVsize]));
-        addSingle(out, "process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge, {}, std::stod(fields[kRss]) * pageSize);
-        const long long boot = bootTimeSeconds();
-        if (boot >= 0)
-            addSingle(out, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.", MetricType::Gauge, {},
-                      static_cast<double>(boot) + std::stod(fields[kStartTime]) / ticks);
-        else
-            note(error, "/proc/stat: no btime");
-    } else {
+    if (fields.size() <= kRss) {
         note(error, "/proc/self/stat: unreadable or too few fields");
+    } else {
+        try {
+            const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+            const double pageSize = static_cast<double>(sysconf(_SC_PAGESIZE));
+            addSingle(out, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", MetricType::Counter, {},
+                      (std::stod(fields[kUtime]) + std::stod(fields[kStime])) / ticks);
+            addSingle(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge, {}, std::stod(fields[kVsize]));
+            addSingle(out, "process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge, {}, std::stod(fields[kRss]) * pageSize);
+            const long long boot = bootTimeSeconds();
+            if (boot >= 0)
+                addSingle(out, "process_start_time_seconds", "Start time of the process since unix epoch in seconds.", MetricType::Gauge, {},
+                          static_cast<double>(boot) + std::stod(fields[kStartTime]) / ticks);
+            else
+                note(error, "/proc/stat: no btime");
+        } catch (const std::exception& failure) {  // a field that is not a number (stod)
+            note(error, std::string("/proc/self/stat: ") + failure.what());
+        }
     }
 
     std::error_code code;
