@@ -226,7 +226,8 @@ private slots:
         QVERIFY2(agent.lines.size() >= 3, agent.err.constData());  // still running, still reporting
         const QString err = QString::fromUtf8(agent.err);
         QVERIFY2(err.contains(QStringLiteral("slatrack: cannot serve metrics on ") + address + QStringLiteral(": ")), agent.err.constData());
-        QVERIFY2(err.contains(QStringLiteral("Address already in use; running without metrics")), agent.err.constData());
+        QVERIFY2(err.contains(QStringLiteral("(Address already in use)")), agent.err.constData());
+        QVERIFY2(err.contains(QStringLiteral("; running without metrics\n")), agent.err.constData());
         const QJsonObject metricsStatus = agent.last[QStringLiteral("metrics")].toObject();
         QCOMPARE(metricsStatus[QStringLiteral("state")].toString(), QStringLiteral("failed"));
         QVERIFY2(metricsStatus[QStringLiteral("error")].toString().contains(address), QJsonDocument(metricsStatus).toJson().constData());
