@@ -18,9 +18,11 @@ struct mg_connection;
 //
 // Why civetweb's C API and not prometheus::Exposer: the Exposer (the same
 // civetweb underneath) serves only registered Collectables, always with
-// 200; it keeps its CivetServer private, and civetweb's begin_request
-// callback it accepts carries no user pointer, so /healthz with a 503 could
-// only be added through a process-wide static. Running civetweb ourselves
+// 200 (RegisterAuth only puts basic auth in front of such an endpoint,
+// GetListeningPorts only reads the ports); it keeps its CivetServer
+// private, and the civetweb begin_request callback it accepts carries no
+// user pointer, so /healthz with a 503 could only be added through a
+// process-wide static. Running civetweb ourselves
 // costs two handlers; prometheus-cpp still provides the data model and
 // the TextSerializer, so the format is the library's, not ours. What we do
 // without: the Exposer's gzip (a scrape is ~25 KB) and its exposer_* self
