@@ -1,6 +1,7 @@
 #include "headless_command.hpp"
 
 #include "command_args.hpp"
+#include "metrics_option.hpp"
 #include "stop_signals.hpp"
 #include "time_argument.hpp"
 
@@ -45,15 +46,19 @@ int fail(const std::string& message)
 
 int runHeadlessCommand(int argc, char* argv[])
 {
-    const ParsedArgs args = parseArgs(argc, argv, {"-c|--config", "--interval-ms", "--from", "--store", "--snapshot-interval-ms"}, {"--headless", "-h|--help"});
+    const ParsedArgs args = parseArgs(argc, argv, {"-c|--config", "--interval-ms", "--from", "--store", "--snapshot-interval-ms", "--metrics"}, {"--headless", "-h|--help"});
     if (args.flag("--help")) {
         std::puts("usage: slatrack --headless -c FILE [--interval-ms N] [--from T] [--store FILE|none] [--snapshot-interval-ms N]\n"
+                  "                        [--metrics ADDR|none]\n"
                   "  one JSON status line per interval on stdout, logs on stderr;\n"
                   "  SIGINT/SIGTERM stop it (exit 0)\n"
                   "  --store: history, lost records and snapshots (default\n"
                   "    $XDG_DATA_HOME/slatrack/<pipeline>.db); a restart resumes from the\n"
                   "    latest snapshot instead of replaying the window; none: memory only\n"
-                  "  --snapshot-interval-ms: how often a snapshot is taken (default 10000)");
+                  "  --snapshot-interval-ms: how often a snapshot is taken (default 10000)\n"
+                  "  --metrics: serve Prometheus /metrics and /healthz on ADDR (127.0.0.1:9464,\n"
+                  "    a port alone is 127.0.0.1 only, 0 picks a free port); wins over the\n"
+                  "    config's \"metrics\"; none: off (the default without either)");
         return kExitOk;
     }
     if (!args.error.empty())
@@ -71,6 +76,9 @@ int runHeadlessCommand(int argc, char* argv[])
     const config::LoadResult loaded = config::loadConfigFile(*configPath);
     if (!loaded.ok())
         return fail("invalid config:\n" + config::formatErrors(loaded.errors));
+    const MetricsChoice metricsChoice = chooseMetricsAddress(args.value("--metrics"), *loaded.config);
+    if (!metricsChoice.error.empty())
+        return fail(metricsChoice.error);
 
     monitor::MonitorOptions options;
     const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -113,10 +121,15 @@ int runHeadlessCommand(int argc, char* argv[])
     if (const auto store = monitor.storeSummary())
         std::fprintf(stderr, "slatrack: store %s (%s%s%s)\n", store->path.c_str(), store->state.c_str(), store->error.empty() ? "" : ": ", store->error.c_str());
     alerts.attach(*loaded.config, monitor, QSysInfo::machineHostName().toStdString());
+    // Held here so it outlives the metrics server, which reads its states.
+    const std::shared_ptr<alerting::AlertingService> alertService = alerts.service();
+    // Prometheus /metrics and /healthz; a bind failure is logged and said in the status line, never fatal.
+    const auto metricsServer = startMetricsServer(metricsChoice.listen, monitor, *loaded.config, alertService.get());
     for (;;) {
         const int signal = waitForStopSignal(std::chrono::milliseconds(intervalMs));
         if (const monitor::SnapshotPtr snapshot = monitor.latest()) {
-            std::fputs((monitor::statusLineJson(*snapshot, alertsBlock(alerts)) + "\n").c_str(), stdout);
+            std::fputs((withMetricsStatus(monitor::statusLineJson(*snapshot, alertsBlock(alerts)), metricsServer.get()) + "
+").c_str(), stdout);
             std::fflush(stdout);
             if (!snapshot->fatalError.empty()) {
                 monitor.stop();

@@ -8,6 +8,7 @@
 #include "core/config/duration_parse.hpp"
 #include "core/config/engine_limits.hpp"
 #include "core/config/json_fields.hpp"
+#include "core/config/metrics_parse.hpp"
 #include "core/config/secret_ref.hpp"
 #include "core/config/small_file.hpp"
 #include "core/config/stage_parse.hpp"
@@ -165,7 +166,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
     checkKeys(diag, root, "",
               {"pipeline", "kafka", "id_format", "stages", "window", "sla", "grace", "max_open_records",
                "dedup_horizon", "max_clock_skew", "blind_after", "behind_threshold",
-               "record_url", "store", "alerts"});
+               "record_url", "store", "metrics", "alerts"});
 
     PipelineConfig config;
     if (const json* pipeline = requiredField(diag, root, "", "pipeline", "a non-empty string naming the pipeline"))
@@ -238,6 +239,7 @@ std::optional<PipelineConfig> readPipeline(Diagnostics& diag, const json& root, 
 
     readRecordUrl(diag, root, config);
     readStorePath(diag, root, baseDir, config);
+    readMetrics(diag, root, config);
     readAlerts(diag, root, baseDir, config);  // after stages and sla: rules name stages, defaults use the SLA
 
     if (diag.errorCount() > 0)
@@ -338,6 +340,8 @@ std::string describeForLog(const PipelineConfig& config)
         out["record_url"] = config.recordUrl;
     if (!config.storePath.empty())
         out["store"] = config.storePath;
+    if (!config.metricsListen.empty())
+        out["metrics"] = config.metricsListen;
     return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

@@ -133,6 +133,10 @@ struct PipelineConfig {
     // config's folder), or "none"; empty: the default per pipeline under the
     // XDG data directory. A --store on the command line wins.
     std::string storePath;
+    // Optional "metrics": the address the headless agent serves Prometheus
+    // /metrics and /healthz on, normalised ("127.0.0.1:9464"); empty: off
+    // (metrics_parse.hpp). A --metrics on the command line wins.
+    std::string metricsListen;
     AlertsConfig alerts;  // the "alerts" section (alerts_parse.hpp); default rules when absent
 
     friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;

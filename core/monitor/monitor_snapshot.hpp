@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/engine_types.hpp"
+#include "core/engine/latency_histogram.hpp"
 #include "core/ingest/group_lag.hpp"
 #include "core/ingest/source_progress.hpp"
 
@@ -122,6 +123,12 @@ struct MonitorSnapshot {
     // For two stages the one hop is the end-to-end latency.
     std::vector<LatencySummary> hopLatencyLastMinute;
     std::vector<LatencySummary> hopLatencySinceStart;
+    // The since-start histograms themselves (12.5 KiB each once anything
+    // completed), for exporters that need buckets rather than percentiles
+    // (Prometheus /metrics): end to end, and per hop as above (index 0
+    // empty; two stages: the end-to-end one).
+    engine::LatencyHistogram endToEndSinceStart;
+    std::vector<engine::LatencyHistogram> hopHistogramsSinceStart;
     std::vector<int64_t> freshnessMs;           // per stage: now - watermark; -1 unknown
 
     std::vector<SecondPoint> series;      // last kSeriesSeconds, ascending

@@ -144,6 +144,14 @@ MonitorSnapshot buildEngineSnapshot(const engine::JoinEngine& engine, int64_t no
     snapshot.latencyLastMinute = summarize(engine.metrics().endToEndBetween(newestMs - 60'000, newestMs));
     snapshot.hopLatencyLastMinute = hopSummaries(engine, std::pair{newestMs - 60'000, newestMs});
     snapshot.hopLatencySinceStart = hopSummaries(engine, std::nullopt);
+    snapshot.endToEndSinceStart = engine.totalEndToEnd();
+    snapshot.hopHistogramsSinceStart.resize(stageCount);
+    for (size_t stage_idx = 1; stage_idx < stageCount; ++stage_idx) {
+        if (stageCount == 2)
+            snapshot.hopHistogramsSinceStart[stage_idx] = engine.totalEndToEnd();
+        else if (stage_idx < engine.totalHops().size())
+            snapshot.hopHistogramsSinceStart[stage_idx] = engine.totalHops()[stage_idx];
+    }
     snapshot.ratePerSec.resize(stageCount);
     // The newest second is still filling up: rates use the seconds before it.
     const int64_t rateEndMs = newestMs - 1000;

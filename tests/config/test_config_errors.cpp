@@ -58,7 +58,7 @@ void TestConfigErrors::reportsEachKindOfError_data()
         << QByteArray("") << QByteArray("expected a JSON object at the top level, got an array");
     QTest::newRow("unknown top-level key") << QByteArray(R"([{"op":"add","path":"/windw","value":"1h"}])")
         << QByteArray("windw")
-        << QByteArray(R"(unknown key (allowed: pipeline, kafka, id_format, stages, window, sla, grace, max_open_records, dedup_horizon, max_clock_skew, blind_after, behind_threshold, record_url, store, alerts); did you mean "window"?)");
+        << QByteArray(R"(unknown key (allowed: pipeline, kafka, id_format, stages, window, sla, grace, max_open_records, dedup_horizon, max_clock_skew, blind_after, behind_threshold, record_url, store, metrics, alerts); did you mean "window"?)");
     QTest::newRow("store wrong type") << QByteArray(R"([{"op":"add","path":"/store","value":7}])")
         << QByteArray("store") << QByteArray("expected a non-empty string, got 7");
     QTest::newRow("pipeline missing") << QByteArray(R"([{"op":"remove","path":"/pipeline"}])")
