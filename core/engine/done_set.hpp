@@ -118,7 +118,7 @@ public:
         }
         uint32_t compact = 0;
         if (SecondOutcomeTable* table = tableForInsert(key, word, atMs, compact)) [[likely]] {
-            if (table->insertAbsent(key, compact, cutoffMs()))
+            if (table->insertAbsent(key, compact, OutcomeTable::secondsOf(word), cutoffMs()))
                 ++m_purges;
             return;
         }

@@ -173,19 +173,20 @@ public:
         --m_size;
     }
 
-    // Inserts a key known to be absent, with a compact word. Returns true
-    // if it purged expired entries to make room.
-    bool insertAbsent(uint64_t key, uint32_t word, int64_t cutoffMs)
+    // Inserts a key known to be absent, with a compact word whose second is
+    // `seconds` (the caller has it from the 64-bit word). Returns true if
+    // it purged expired entries to make room.
+    bool insertAbsent(uint64_t key, uint32_t word, int64_t seconds, int64_t cutoffMs)
     {
         bool purged = false;
-        if (static_cast<double>(m_size + 1) > kMaxLoad * static_cast<double>(m_capacity)) {
+        if (m_size + 1 > m_growAt) [[unlikely]] {
             purged = purge(cutoffMs);
             if (static_cast<double>(m_size + 1) > kLoadAfterGrowth * static_cast<double>(m_capacity))
                 rehash(static_cast<size_t>(static_cast<double>(m_size + 1) / kLoadAfterGrowth) + 1);
         }
         place((uint64_t{word} << 32) | static_cast<uint32_t>(key));
         ++m_size;
-        noteSeconds(secondsOf(word));
+        noteSeconds(seconds);
         return purged;
     }
 
@@ -285,6 +286,7 @@ private:
     void allocate(size_t capacity)
     {
         m_capacity = std::max(capacity, kMinCapacity);
+        m_growAt = static_cast<size_t>(kMaxLoad * static_cast<double>(m_capacity));
         m_slots = HugePageArray<uint64_t>(m_capacity);  // zeroed: all empty
     }
     void place(uint64_t slot)
@@ -323,6 +325,7 @@ private:
     int64_t m_second;
     HugePageArray<uint64_t> m_slots;
     size_t m_capacity = 0;
+    size_t m_growAt = 0;  // kMaxLoad x capacity
     size_t m_size = 0;
     int64_t m_minSeconds = INT64_MAX;  // <= every live entry's second
     int64_t m_maxSeconds = INT64_MIN;  // >= every live entry's second
