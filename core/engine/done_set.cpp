@@ -11,8 +11,13 @@ int64_t floorDiv(int64_t value, int64_t divisor)
     const int64_t quotient = value / divisor;
     return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient;
 }
-// A new current-second table is sized for this load at the typical count.
-constexpr double kPresizeLoad = 0.6;
+// A new current-second table is sized for this load at the typical count:
+// below SecondOutcomeTable::kMaxLoad, so that a second a little busier
+// than the typical one does not grow its table (to 0.6 load).
+constexpr double kPresizeLoad = 0.75;
+// A table this many seconds older than the clock may be packed (settle()):
+// most records complete sooner, and one that grows after costs one rehash.
+constexpr int64_t kSettleAfterSeconds = 60;
 // A table dropped this soon is not worth purging first.
 constexpr int64_t kDroppedSoonMs = 5000;
 } // namespace
@@ -22,24 +27,31 @@ DoneSet::DoneSet(int64_t horizonMs, int64_t windowMs)
 {
 }
 
-OutcomeTable& DoneSet::tableForInsert(uint64_t key, int64_t atMs)
+SecondOutcomeTable* DoneSet::tableForInsert(uint64_t key, uint64_t word, int64_t atMs, uint32_t& compact)
 {
-    const int64_t second = SecondPartitions<OutcomeTable>::secondOf(key);
+    const int64_t second = Partitions::secondOf(key);
     if (!m_bySecond.placeBySecond(second, floorDiv(std::max(m_nowMs, atMs), 1000)))
-        return m_general;
-    if (OutcomeTable* table = m_bySecond.find(second))
-        return *table;
+        return nullptr;
+    compact = SecondOutcomeTable::compact(word, second);
+    if (compact == 0) [[unlikely]] {
+        m_bySecond.noteInGeneral(second);
+        return nullptr;
+    }
+    if (SecondOutcomeTable* table = m_bySecond.find(second))
+        return table;
     const bool current = second >= m_bySecond.newestSecond() - 1;
     const size_t capacity = current ? static_cast<size_t>(static_cast<double>(m_typicalPartitionSize) / kPresizeLoad) : 0;
-    return m_bySecond.create(second, capacity);
+    return &m_bySecond.create(second, second, capacity);
 }
 
-std::array<OutcomeTable*, 2> DoneSet::candidates(uint64_t key, bool composite) const
+void DoneSet::insertGeneral(uint64_t key, uint64_t word)
 {
-    if (!composite)
-        return {&m_general, nullptr};
-    const int64_t second = SecondPartitions<OutcomeTable>::secondOf(key);
-    return {m_bySecond.find(second), m_bySecond.mayBeInGeneral(second) ? &m_general : nullptr};
+    if (const size_t slot = m_general.find(key); slot != OutcomeTable::kNotFound) {
+        m_general.setWordAt(slot, word);
+        return;
+    }
+    if (m_general.insertAbsent(key, word, cutoffMs()))
+        ++m_purges;
 }
 
 std::optional<DoneSet::Outcome> DoneSet::findIn(OutcomeTable& table, uint64_t key, int64_t cutoffMs)
@@ -63,32 +75,66 @@ std::optional<DoneSet::Outcome> DoneSet::peekIn(const OutcomeTable& table, uint6
     return decode(table.wordAt(slot));
 }
 
+// A key lives in at most one table: its second's, or the general one.
 std::optional<DoneSet::Outcome> DoneSet::find(uint64_t key, bool composite)
 {
-    for (OutcomeTable* table : candidates(key, composite))
-        if (table)
-            if (auto outcome = findIn(*table, key, cutoffMs()))
-                return outcome;
-    return std::nullopt;
+    if (composite) {
+        const int64_t second = Partitions::secondOf(key);
+        if (SecondOutcomeTable* table = m_bySecond.find(second)) {
+            if (const size_t slot = table->find(key); slot != SecondOutcomeTable::kNotFound) {
+                const uint64_t word = table->wordAt(slot);
+                if (!OutcomeTable::expired(word, cutoffMs()))
+                    return decode(word);
+                table->eraseAt(slot);
+                return std::nullopt;
+            }
+        }
+        if (!m_bySecond.mayBeInGeneral(second))
+            return std::nullopt;
+    }
+    return findIn(m_general, key, cutoffMs());
 }
 
 std::optional<DoneSet::Outcome> DoneSet::peek(uint64_t key, bool composite) const
 {
-    for (const OutcomeTable* table : candidates(key, composite))
-        if (table)
-            if (auto outcome = peekIn(*table, key, cutoffMs()))
-                return outcome;
-    return std::nullopt;
+    if (composite) {
+        const int64_t second = Partitions::secondOf(key);
+        if (const SecondOutcomeTable* table = m_bySecond.find(second)) {
+            if (const size_t slot = table->find(key); slot != SecondOutcomeTable::kNotFound) {
+                const uint64_t word = table->wordAt(slot);
+                if (OutcomeTable::expired(word, cutoffMs()))
+                    return std::nullopt;
+                return decode(word);
+            }
+        }
+        if (!m_bySecond.mayBeInGeneral(second))
+            return std::nullopt;
+    }
+    return peekIn(m_general, key, cutoffMs());
 }
 
 void DoneSet::put(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs, int stage)
 {
     const uint64_t word = encode(kind, latencyMs, timeMs, atMs, stage);
-    for (OutcomeTable* table : candidates(key, composite)) {
-        if (!table)
-            continue;
-        if (const size_t slot = table->find(key); slot != OutcomeTable::kNotFound) {
-            table->setWordAt(slot, word);
+    if (composite) {
+        const int64_t second = Partitions::secondOf(key);
+        if (SecondOutcomeTable* table = m_bySecond.find(second)) {
+            if (const size_t slot = table->find(key); slot != SecondOutcomeTable::kNotFound) {
+                if (const uint32_t compact = SecondOutcomeTable::compact(word, second)) {
+                    table->setCompactAt(slot, compact);
+                    return;
+                }
+                // The new outcome has no compact form: it moves.
+                table->eraseAt(slot);
+                m_bySecond.noteInGeneral(second);
+                insertGeneral(key, word);
+                return;
+            }
+        }
+    }
+    if (!composite || m_bySecond.mayBeInGeneral(Partitions::secondOf(key))) {
+        if (const size_t slot = m_general.find(key); slot != OutcomeTable::kNotFound) {
+            m_general.setWordAt(slot, word);
             return;
         }
     }
@@ -104,7 +150,7 @@ void DoneSet::advance(int64_t clockMs)
     m_lastScanSecond = nowSecond;
     const int64_t cutoff = cutoffMs();
     std::vector<int64_t> dropped;
-    m_bySecond.forEach([&](int64_t second, OutcomeTable& table) {
+    m_bySecond.forEach([&](int64_t second, SecondOutcomeTable& table) {
         if (table.allExpired(cutoff)) {
             dropped.push_back(second);
             // Its final size is what one second of completions holds.
@@ -116,7 +162,11 @@ void DoneSet::advance(int64_t clockMs)
             // dropped whole instead.
             if (table.purge(cutoff))
                 ++m_purges;
-            table.shrinkToFit();
+            table.settle();
+        } else if (second < nowSecond - kSettleAfterSeconds) {
+            // Its records have mostly completed: a table presized for more
+            // than came, or grown just before its last entries, is packed.
+            table.settle();
         }
     });
     for (const int64_t second : dropped)
@@ -126,15 +176,15 @@ void DoneSet::advance(int64_t clockMs)
 size_t DoneSet::size() const
 {
     size_t total = m_general.size();
-    m_bySecond.forEach([&](int64_t, const OutcomeTable& table) { total += table.size(); });
+    m_bySecond.forEach([&](int64_t, const SecondOutcomeTable& table) { total += table.size(); });
     return total;
 }
 
 size_t DoneSet::bytesUsed() const
 {
     size_t total = m_general.bytesUsed();
-    m_bySecond.forEach([&](int64_t, const OutcomeTable& table) {
-        total += table.bytesUsed() + SecondPartitions<OutcomeTable>::overheadBytesPerTable();
+    m_bySecond.forEach([&](int64_t, const SecondOutcomeTable& table) {
+        total += table.bytesUsed() + Partitions::overheadBytesPerTable();
     });
     return total;
 }

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "outcome_table.hpp"
+#include "second_outcome_table.hpp"
 #include "second_partitions.hpp"
 
-#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -23,7 +23,7 @@ struct EngineStateAccess;
 //
 //  - Composite IDs carry their creation second, and records are created,
 //    completed and redelivered close to "now". They are kept in one
-//    OutcomeTable per creation second (SecondPartitions). A new incoming
+//    table per creation second (SecondPartitions). A new incoming
 //    record looks in the table of the current second, which holds only
 //    what was created and completed moments ago: small, cache-resident,
 //    often absent. A completion inserts into the table of a recent second,
@@ -31,13 +31,24 @@ struct EngineStateAccess;
 //    random. Tables are dropped whole once every entry in them has
 //    expired, instead of being purged slot by slot.
 //    (slatrack-bench engine, 64-bit IDs, 1M open: 5.3M -> 10.7-11.3M events/s.)
+//    These tables are SecondOutcomeTables: 8 bytes a slot, the key's
+//    second and most of the outcome's second implied by the table's (see
+//    second_outcome_table.hpp), so a completed composite record costs
+//    about 11 B instead of 27 B (16-byte slots at 0.6 load). An outcome
+//    with no compact form goes to the general table, as it was before.
 //  - Opaque IDs (hashes) carry no time: one general OutcomeTable, purged in
 //    place when it fills, with a PresenceFilter in front because it is big
 //    and nearly every lookup in it misses. Composite IDs whose second is
-//    implausible go there too (see SecondPartitions).
+//    implausible go there too (see SecondPartitions), and those whose
+//    outcome has no compact form. Its layout (16 B a slot: the full 64-bit
+//    key, a hash for opaque IDs, and the 64-bit word) stays: a hash implies
+//    nothing, and fewer key bits would turn hash collisions into false
+//    duplicates.
 //
-// Outcome word: kind in bits 63..62, 30 bits "a", 32 bits "b" = Unix
-// seconds of the outcome (what expiry is measured from):
+// Outcome word (the general table's; per-second tables hold a 32-bit form
+// of it that widens back to the same bits): kind in bits 63..62, 30 bits
+// "a", 32 bits "b" = Unix seconds of the outcome (what expiry is measured
+// from):
 //   0 MatchedPartial, 1 Matched:
 //            a = latency ms (saturating at 2^30-1, ~12 days), b = completion
 //   2 Lost:  a = ms from t0 to the eviction (<= window + 1 s), b = eviction
@@ -76,8 +87,10 @@ public:
     // an absent key, the common case for incoming records, does not).
     void prefetch(uint64_t key, bool composite, bool forInsert) const
     {
-        if (const OutcomeTable* table = composite ? m_bySecond.find(SecondPartitions<OutcomeTable>::secondOf(key)) : &m_general)
-            table->prefetch(key, forInsert);
+        if (!composite)
+            m_general.prefetch(key, forInsert);
+        else if (const SecondOutcomeTable* table = m_bySecond.find(Partitions::secondOf(key)))
+            table->prefetch(key);  // one line holds key and outcome
     }
 
     // The outcome of `key` if it is within the horizon. An expired entry is
@@ -98,17 +111,18 @@ public:
     void insertAbsent(uint64_t key, bool composite, Kind kind, int64_t latencyMs, int64_t timeMs, int64_t atMs, int stage = 0)
     {
         const uint64_t word = encode(kind, latencyMs, timeMs, atMs, stage);
-        OutcomeTable& table = composite ? tableForInsert(key, atMs) : m_general;
-        if (composite && &table == &m_general) [[unlikely]] {
-            // The general table may hold an opaque ID with this very hash:
-            // one entry per key, whoever came last.
-            if (const size_t slot = m_general.find(key); slot != OutcomeTable::kNotFound) {
-                m_general.setWordAt(slot, word);
-                return;
-            }
+        if (!composite) {
+            if (m_general.insertAbsent(key, word, cutoffMs()))
+                ++m_purges;
+            return;
         }
-        if (table.insertAbsent(key, word, cutoffMs()))
-            ++m_purges;
+        uint32_t compact = 0;
+        if (SecondOutcomeTable* table = tableForInsert(key, word, atMs, compact)) [[likely]] {
+            if (table->insertAbsent(key, compact, OutcomeTable::secondsOf(word), cutoffMs()))
+                ++m_purges;
+            return;
+        }
+        insertGeneral(key, word);
     }
 
     // The dedup clock decides what has expired; it only moves forward. The
@@ -127,6 +141,10 @@ public:
     size_t bytesUsed() const;
     size_t purges() const { return m_purges; }
     size_t partitionCount() const { return m_bySecond.count(); }
+    // Composite entries held in the general table with the 64-bit word
+    // because their second was implausible or their outcome had no compact
+    // form (tests, the bench).
+    size_t generalSize() const { return m_general.size(); }
 
 private:
     friend struct EngineStateAccess;  // engine_snapshot
@@ -134,10 +152,16 @@ private:
 
     static constexpr int64_t kExpiryMarginMs = 1000;  // b is in seconds (see the class comment)
     static constexpr uint64_t kLostEarlyBit = uint64_t{1} << 29;
+    using Partitions = SecondPartitions<SecondOutcomeTable>;
     int64_t cutoffMs() const { return m_nowMs - m_horizonMs - kExpiryMarginMs; }
-    OutcomeTable& tableForInsert(uint64_t key, int64_t atMs);
-    // The tables that may hold a key (per-second first), null where none.
-    std::array<OutcomeTable*, 2> candidates(uint64_t key, bool composite) const;
+    // The per-second table for a composite key and its outcome, created if
+    // need be, and the compact word in `compact`; or null if it goes to the
+    // general table (an implausible second or no compact form; noted so
+    // that lookups look there).
+    SecondOutcomeTable* tableForInsert(uint64_t key, uint64_t word, int64_t atMs, uint32_t& compact);
+    // A composite key to the general table: it may hold an opaque ID with
+    // this very hash: one entry per key, whoever came last.
+    void insertGeneral(uint64_t key, uint64_t word);
 
     static std::optional<Outcome> findIn(OutcomeTable& table, uint64_t key, int64_t cutoffMs);
     static std::optional<Outcome> peekIn(const OutcomeTable& table, uint64_t key, int64_t cutoffMs);
@@ -152,7 +176,7 @@ private:
     // that big instead of growing through a dozen rehashes.
     size_t m_typicalPartitionSize = 0;
     mutable OutcomeTable m_general{OutcomeTable::kMinCapacity, true};
-    SecondPartitions<OutcomeTable> m_bySecond;
+    Partitions m_bySecond;
 };
 
 } // namespace slatrack::engine

@@ -383,6 +383,45 @@ struct EngineStateAccess {
         table.rebuildFilter();
     }
 
+    // Slots as they are (compact word << 32 | low key bits), live ones only.
+    static void put(Writer& out, const SecondOutcomeTable& table)
+    {
+        out.u64(table.m_capacity);
+        out.u64(table.m_size);
+        out.i64(table.m_minSeconds);
+        out.i64(table.m_maxSeconds);
+        for (size_t idx = 0; idx < table.m_capacity; ++idx)
+            if (const uint64_t slot = table.m_slots[idx])
+                out.u64(slot);
+    }
+    static void get(Reader& in, SecondOutcomeTable& table)
+    {
+        const char* what = "dedup table (per second)";
+        const uint64_t capacity = in.count(what, kMaxTableCapacity);
+        const uint64_t size = in.u64(what);
+        if (capacity < SecondOutcomeTable::kMinCapacity || static_cast<double>(size) > SecondOutcomeTable::kMaxLoad * static_cast<double>(capacity) + 1)
+            throw DecodeError{std::string(what) + ": " + std::to_string(size) + " entries do not fit a table of " + std::to_string(capacity)};
+        table.allocate(capacity);
+        table.m_minSeconds = in.i64("dedup table min second");
+        table.m_maxSeconds = in.i64("dedup table max second");
+        for (uint64_t entry_idx = 0; entry_idx < size; ++entry_idx) {
+            const uint64_t slot = in.u64(what);
+            const auto word = static_cast<uint32_t>(slot >> 32);
+            const auto at = [&](const char* problem) { return DecodeError{std::string(what) + ": " + problem + " at entry " + std::to_string(entry_idx)}; };
+            if (!SecondOutcomeTable::validWord(word))
+                throw at("not an outcome word");
+            if (table.m_second == 0 && static_cast<uint32_t>(slot) == 0)
+                throw at("key 0");
+            if (table.find(slot) != SecondOutcomeTable::kNotFound)
+                throw at("key repeated");
+            const int64_t seconds = table.secondsOf(word);
+            if (seconds < table.m_minSeconds || seconds > table.m_maxSeconds)
+                throw at("outcome second outside the table's bounds");
+            table.place(slot);
+            ++table.m_size;
+        }
+    }
+
     template <typename Table>
     static void putPartitionScalars(Writer& out, const SecondPartitions<Table>& parts)
     {
@@ -473,7 +512,7 @@ struct EngineStateAccess {
         const uint64_t tables = getPartitionScalars(in, done.m_bySecond);
         for (uint64_t table_idx = 0; table_idx < tables; ++table_idx) {
             const int64_t second = in.i64("dedup table second");
-            auto table = std::make_unique<OutcomeTable>();
+            auto table = std::make_unique<SecondOutcomeTable>(second);
             get(in, *table);
             if (!done.m_bySecond.m_tables.emplace(second, std::move(table)).second)
                 throw DecodeError{"dedup set: second " + std::to_string(second) + " twice"};
@@ -596,8 +635,13 @@ struct EngineStateAccess {
     {
         if (in.u64("header") != kMagic)
             throw DecodeError{"not an engine snapshot (bad magic)"};
-        if (const uint64_t version = in.u64("version"); version != kEngineSnapshotVersion)
-            throw DecodeError{"format version " + std::to_string(version) + ", this slatrack reads " + std::to_string(kEngineSnapshotVersion)};
+        if (const uint64_t version = in.u64("version"); version != kEngineSnapshotVersion) {
+            // 1: the dedup set's per-second tables held 16-byte slots; 2
+            // packs them into 8 (second_outcome_table.hpp). Not converted:
+            // the owner replays instead, as with no snapshot.
+            const std::string why = version == 1 ? " (version 1 predates the compact dedup tables of version 2)" : "";
+            throw DecodeError{"format version " + std::to_string(version) + ", this slatrack reads " + std::to_string(kEngineSnapshotVersion) + why};
+        }
         if (in.u64("layout") != sizeof(StageCounters) || in.u64("layout") != sizeof(OpenRecord))
             throw DecodeError{"written by a slatrack with other counters (layout differs)"};
         checkConfig(in, engine.m_config);

@@ -44,7 +44,8 @@ public:
     virtual bool read(char* data, size_t size) = 0;
 };
 
-inline constexpr uint32_t kEngineSnapshotVersion = 1;
+// 2: per-second dedup tables in 8-byte slots (SecondOutcomeTable).
+inline constexpr uint32_t kEngineSnapshotVersion = 2;
 
 // Writes the state of `engine` through `buffer` (bufferSize >= 64 KiB is
 // sensible) into `sink`. Returns false if the sink refused.

@@ -47,9 +47,15 @@ public:
         m_referenceSecond = referenceSecond;
         if (second >= referenceSecond - m_maxAgeSeconds && second <= referenceSecond + kFutureSkewSeconds)
             return true;
+        noteInGeneral(second);
+        return false;
+    }
+    // The owner put a key of `second` in its general table for a reason of
+    // its own (DoneSet: an outcome with no compact form).
+    void noteInGeneral(int64_t second)
+    {
         m_generalMin = std::min(m_generalMin, second);
         m_generalMax = std::max(m_generalMax, second);
-        return false;
     }
     // Whether a composite key of `second` may be in the general table.
     bool mayBeInGeneral(int64_t second) const { return second >= m_generalMin && second <= m_generalMax; }

@@ -21,6 +21,7 @@ int main(int argc, char* argv[])
         return slatrack::bench::runIngestBench(argc - 1, argv + 1);
     std::fprintf(stderr,
                  "usage: slatrack-bench engine [--events N] [--open N]\n"
+                 "       slatrack-bench engine --sizing [--rate R] [--open-seconds S] [--horizon S] [--ids 64bit|string16]\n"
                  "       slatrack-bench ingest [--records N] [--partitions N] [--rounds N] [--paths key,json,header] [--slatrack PATH]\n"
                  "                             [--property name=value]\n"
                  "       slatrack-bench ui [--rate R] [--seconds S] [--external] | ui --stuck N\n"

@@ -14,6 +14,8 @@
 
 #include <QtTest>
 
+#include <cstring>
+
 #include <deque>
 #include <memory>
 #include <random>
@@ -369,6 +371,15 @@ private slots:
         QVERIFY2(error.find("window_ms") != std::string::npos, error.c_str());
         // Not a snapshot at all.
         QVERIFY(restoreError(std::string(4096, 'x'), config).find("bad magic") != std::string::npos);
+        // Written by a slatrack of format 1 (16-byte dedup slots): refused
+        // by its version, with the reason, before anything else is read.
+        std::string older = bytes;
+        const uint64_t version1 = 1;
+        std::memcpy(older.data() + 8, &version1, sizeof version1);
+        const std::string versionError = restoreError(older, config);
+        QVERIFY2(versionError.find("format version 1, this slatrack reads 2") != std::string::npos &&
+                     versionError.find("compact dedup tables") != std::string::npos,
+                 versionError.c_str());
     }
 
     // The encoder writes through the caller's buffer, whatever its size,
