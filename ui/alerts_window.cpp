@@ -17,7 +17,9 @@ namespace slatrack::ui {
 
 namespace {
 
-QTableWidget* makeTable(const QStringList& headers, const QString& name, QWidget* parent)
+// `stretch`: the column of free text (numbers, errors, reasons) that takes
+// the width left once the short columns fit their contents.
+QTableWidget* makeTable(const QStringList& headers, const QString& name, int stretch, QWidget* parent)
 {
     auto* table = new QTableWidget(0, static_cast<int>(headers.size()), parent);
     table->setObjectName(name);
@@ -26,7 +28,8 @@ QTableWidget* makeTable(const QStringList& headers, const QString& name, QWidget
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(stretch, QHeaderView::Stretch);
     table->setWordWrap(false);
     return table;
 }
@@ -60,9 +63,9 @@ const char* kindWords(alerting::Silence::Kind kind)
 AlertsWindow::AlertsWindow(QWidget* parent)
     : QWidget(parent, Qt::Window)
     , m_summary(new QLabel(this))
-    , m_rules(makeTable({u"State"_s, u"Rule"_s, u"Severity"_s, u"Since"_s, u"Numbers, or why it can't judge"_s, u"Incident"_s}, u"alertRules"_s, this))
-    , m_pages(makeTable({u"Queued"_s, u"Pager"_s, u"Page"_s, u"Delivery"_s, u"Attempts"_s, u"HTTP"_s, u"Incident"_s, u"Error / next try"_s}, u"alertPages"_s, this))
-    , m_silences(makeTable({u"Silenced"_s, u"Matching"_s, u"Until"_s, u"Author"_s, u"Reason"_s}, u"alertSilences"_s, this))
+    , m_rules(makeTable({u"State"_s, u"Rule"_s, u"Severity"_s, u"Since"_s, u"Numbers, or why it can't judge"_s, u"Incident"_s}, u"alertRules"_s, 4, this))
+    , m_pages(makeTable({u"Queued"_s, u"Pager"_s, u"Page"_s, u"Delivery"_s, u"Attempts"_s, u"HTTP"_s, u"Incident"_s, u"Error / next try"_s}, u"alertPages"_s, 7, this))
+    , m_silences(makeTable({u"Silenced"_s, u"Matching"_s, u"Until"_s, u"Author"_s, u"Reason"_s}, u"alertSilences"_s, 4, this))
     , m_silencedStuck(new QLabel(this))
     , m_silenceRule(new QPushButton(u"Silence rule\u2026"_s, this))
     , m_silenceRecord(new QPushButton(u"Silence record\u2026"_s, this))

@@ -161,7 +161,7 @@ Measurement measureStuck(const config::AlertRuleConfig& rule, const MeasureInput
     if (silenced > 0)
         text += ", " + std::to_string(silenced) + " more silenced";
     if (!view.records.empty())
-        text += ", oldest " + durationWords(view.records.front()->ageMs);
+        text += ", oldest " + latencyWords(view.records.front()->ageMs);
     return judged(breached, static_cast<double>(stuck), std::move(text), component);
 }
 
@@ -223,7 +223,7 @@ Measurement measureFreshness(const config::AlertRuleConfig& rule, const MonitorS
         return cantJudge("no record read on " + name + " yet", name);
     const int64_t age = snapshot.freshnessMs[stage];
     const bool breached = age > rule.thresholdMs.count();
-    std::string text = "newest data on " + name + " is " + durationWords(age) + " old (" + (breached ? "> " : "<= ") +
+    std::string text = "newest data on " + name + " is " + latencyWords(age) + " old (" + (breached ? "> " : "<= ") +
                        durationWords(rule.thresholdMs.count()) + ") on " + snapshot.pipeline;
     return judged(breached, static_cast<double>(age), std::move(text), name);
 }
@@ -254,7 +254,7 @@ Measurement measureGroupLag(const config::AlertRuleConfig& rule, const MonitorSn
     std::string text = "consumer group " + worst->group + " on " + worst->stageName + " " + std::to_string(worst->messages) +
                        " messages behind (" + (breached ? "> " : "<= ") + std::to_string(rule.thresholdCount) + ")";
     if (worst->timeMs >= 0)
-        text += ", oldest unread " + durationWords(worst->timeMs);
+        text += ", oldest unread " + latencyWords(worst->timeMs);
     text += std::string(", ") + ingest::lagTrendName(worst->trend) + ", on " + snapshot.pipeline;
     return judged(breached, static_cast<double>(worst->messages), std::move(text), worst->stageName);
 }
@@ -312,7 +312,7 @@ Measurement measureBlind(const config::AlertRuleConfig& rule, const MeasureInput
             continue;
         if (blind++ == 0) {
             component = name;
-            first = name + " blind for " + durationWords(in.nowMs - health.sinceMs) + (health.why.empty() ? "" : ": " + health.why);
+            first = name + " blind for " + latencyWords(in.nowMs - health.sinceMs) + (health.why.empty() ? "" : ": " + health.why);
         }
     }
     if (blind == 0)
@@ -340,7 +340,7 @@ Measurement measureStore(const MeasureInputs& in)
     if (!store.failing)
         return judged(false, 0, "store ok for " + snapshot.pipeline, "store");
     return judged(true, 1,
-                  "store of " + snapshot.pipeline + " failing for " + durationWords(in.nowMs - store.failingSinceMs) + ": " + store.error +
+                  "store of " + snapshot.pipeline + " failing for " + latencyWords(in.nowMs - store.failingSinceMs) + ": " + store.error +
                       " (the engine runs in memory)",
                   "store");
 }
