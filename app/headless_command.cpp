@@ -128,8 +128,7 @@ int runHeadlessCommand(int argc, char* argv[])
     for (;;) {
         const int signal = waitForStopSignal(std::chrono::milliseconds(intervalMs));
         if (const monitor::SnapshotPtr snapshot = monitor.latest()) {
-            std::fputs((withMetricsStatus(monitor::statusLineJson(*snapshot, alertsBlock(alerts)), metricsServer.get()) + "
-").c_str(), stdout);
+            std::fputs((withMetricsStatus(monitor::statusLineJson(*snapshot, alertsBlock(alerts)), metricsServer.get()) + "\n").c_str(), stdout);
             std::fflush(stdout);
             if (!snapshot->fatalError.empty()) {
                 monitor.stop();
