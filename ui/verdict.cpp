@@ -18,16 +18,6 @@ QString latencyWords(int64_t ms)
     return text.value + u' ' + text.unit;
 }
 
-int severity(StageTrust trust)
-{
-    switch (trust) {
-    case StageTrust::Trusted: return 0;
-    case StageTrust::Behind: return 1;
-    case StageTrust::Blind: return 2;
-    }
-    return 2;
-}
-
 bool anyCatchingUp(const monitor::MonitorSnapshot& snapshot)
 {
     if (snapshot.phase == monitor::Phase::Replaying)
@@ -40,41 +30,14 @@ bool anyCatchingUp(const monitor::MonitorSnapshot& snapshot)
 
 StageJudgement judgeStage(const monitor::MonitorSnapshot& snapshot, size_t stage)
 {
-    const QString name = stageName(snapshot, stage);
-    if (!snapshot.fatalError.empty())
-        return {StageTrust::Blind, u"the monitor stopped: "_s + QString::fromStdString(snapshot.fatalError)};
-    if (stage < snapshot.health.size()) {
-        const monitor::StageHealth& health = snapshot.health[stage];
-        const QString why = health.why.empty() ? QString() : u": "_s + QString::fromStdString(health.why);
-        switch (health.state) {
-        case monitor::StageHealthState::Ok:
-        case monitor::StageHealthState::NoData:
-            return {};
-        case monitor::StageHealthState::CatchingUp:
-            return {StageTrust::Behind, name + u" catching up"_s + why};
-        case monitor::StageHealthState::Blind:
-            return {StageTrust::Blind, name + u" blind"_s + why};
-        }
-    }
-    // No per-stage health (an older monitor): judge by what is known.
-    if (!snapshot.connected)
-        return {StageTrust::Blind, u"disconnected from the brokers"_s};
-    if (snapshot.phase == monitor::Phase::Starting)
-        return {StageTrust::Blind, u"starting: nothing read yet"_s};
-    if (snapshot.phase == monitor::Phase::Replaying)
-        return {StageTrust::Behind, u"replaying the backlog"_s};
-    return {};
+    monitor::StageTrustJudgement judged = monitor::judgeStageTrust(snapshot, stage);
+    return {judged.trust, QString::fromStdString(judged.reason)};
 }
 
 StageJudgement judgeStages(const monitor::MonitorSnapshot& snapshot, size_t first, size_t last)
 {
-    StageJudgement worst;
-    for (size_t stage = first; stage <= last; ++stage) {
-        StageJudgement judged = judgeStage(snapshot, stage);
-        if (severity(judged.trust) > severity(worst.trust))
-            worst = std::move(judged);
-    }
-    return worst;
+    monitor::StageTrustJudgement judged = monitor::judgeStagesTrust(snapshot, first, last);
+    return {judged.trust, QString::fromStdString(judged.reason)};
 }
 
 QString monitorBehindText(const monitor::MonitorSnapshot& snapshot)

@@ -3,6 +3,7 @@
 #include "theme.hpp"
 
 #include "core/monitor/monitor_snapshot.hpp"
+#include "core/monitor/stage_trust.hpp"
 
 #include <QString>
 
@@ -34,18 +35,14 @@ struct Verdict {
 // `snapshot` may be null (nothing received yet).
 Verdict judgeVerdict(const monitor::MonitorSnapshot* snapshot, bool paused);
 
-// Whether the numbers that rest on one stage's data can be trusted now.
-enum class StageTrust {
-    Trusted,
-    Behind,  // read correctly, but slatrack is behind: the numbers are of the past
-    Blind,   // slatrack cannot see the stage (or has not started): no number
-};
+// Whether the numbers that rest on one stage's data can be trusted now:
+// core/monitor/stage_trust's judgement (the alert rules read the same), in
+// the UI's string type.
+using StageTrust = monitor::StageTrust;
 struct StageJudgement {
     StageTrust trust = StageTrust::Trusted;
     QString reason;  // empty when trusted: "processed: no answer from broker 1 for 6 s"
 };
-// From the stage's health when the snapshot carries it, else from the
-// connection and phase.
 StageJudgement judgeStage(const monitor::MonitorSnapshot& snapshot, size_t stage);
 // The worst judgement over stages [first, last].
 StageJudgement judgeStages(const monitor::MonitorSnapshot& snapshot, size_t first, size_t last);

@@ -2,6 +2,7 @@
 
 #include "core/config/duration_parse.hpp"
 #include "core/engine/engine_types.hpp"
+#include "core/monitor/stage_trust.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -50,17 +51,17 @@ std::optional<std::string> cantJudgeStages(const MonitorSnapshot& snapshot, size
 {
     if (!snapshot.fatalError.empty())
         return "the monitor stopped: " + snapshot.fatalError;
+    // A rule judges live data only: the tiles show a replay's numbers as
+    // "behind", but a page about the past would be a false alarm.
     if (snapshot.phase == monitor::Phase::Starting)
         return std::string("starting: nothing read yet");
     if (snapshot.phase == monitor::Phase::Replaying)
         return std::string("replaying the backlog");
-    if (snapshot.health.empty() && !snapshot.connected)
-        return std::string("disconnected from the brokers");
-    for (size_t stage = first; stage <= last && stage < snapshot.health.size(); ++stage) {
-        const monitor::StageHealth& health = snapshot.health[stage];
-        if (!health.canJudge())
-            return stageName(snapshot, stage) + " " + ingest::stageHealthName(health.state) + (health.why.empty() ? "" : ": " + health.why);
-    }
+    // The dashboard's definition (core/monitor/stage_trust): blind and
+    // catching up both mean no verdict from a rule.
+    const monitor::StageTrustJudgement judged = monitor::judgeStagesTrust(snapshot, first, last);
+    if (judged.trust != monitor::StageTrust::Trusted)
+        return judged.reason;
     return std::nullopt;
 }
 
