@@ -1,5 +1,7 @@
 #include "deep_link.hpp"
 
+#include "error_quote.hpp"
+
 #include "json_text.hpp"
 
 #include "core/time/rfc3339.hpp"
@@ -35,25 +37,9 @@ bool equalsIgnoringCase(std::string_view text, std::string_view lower)
     return true;
 }
 
-// Quotes link text for an error: printable ASCII as is, any other byte as
-// \xNN, cut at 64 bytes, so a pasted blob or a binary ID stays readable.
 std::string shown(std::string_view text)
 {
-    constexpr size_t kShown = 64;
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (size_t byte_idx = 0; byte_idx < text.size() && byte_idx < kShown; ++byte_idx) {
-        const auto byte = static_cast<unsigned char>(text[byte_idx]);
-        if (byte >= 0x20 && byte < 0x7f && byte != '"' && byte != '\\') {
-            out += static_cast<char>(byte);
-        } else {
-            out += "\\x";
-            out += kHex[byte >> 4];
-            out += kHex[byte & 15];
-        }
-    }
-    out += text.size() > kShown ? "\"..." : "\"";
-    return out;
+    return quotedForError(text);
 }
 
 int hexValue(char c)

@@ -1,5 +1,7 @@
 #include "id_input.hpp"
 
+#include "error_quote.hpp"
+
 namespace slatrack::monitor {
 
 namespace {
@@ -21,25 +23,9 @@ std::string_view trimmed(std::string_view text)
 }
 
 
-// Quotes operator input for an error message: printable ASCII as is, other
-// bytes as \xNN, cut at 64 bytes, so a pasted binary blob stays readable.
 std::string quoted(std::string_view text)
 {
-    constexpr size_t kShown = 64;
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (size_t byte_idx = 0; byte_idx < text.size() && byte_idx < kShown; ++byte_idx) {
-        const auto byte = static_cast<unsigned char>(text[byte_idx]);
-        if (byte >= 0x20 && byte < 0x7f && byte != '"' && byte != '\\') {
-            out += static_cast<char>(byte);
-        } else {
-            out += "\\x";
-            out += kHex[byte >> 4];
-            out += kHex[byte & 15];
-        }
-    }
-    out += text.size() > kShown ? "\"..." : "\"";
-    return out;
+    return quotedForError(text);
 }
 
 constexpr std::string_view kHexPrefix = "hex:";
