@@ -1,5 +1,7 @@
 #include "usage.hpp"
 
+#include "allocator.hpp"
+
 namespace slatrack::app {
 
 std::string usageText()
@@ -44,7 +46,7 @@ Options:
 
 std::string versionText()
 {
-    return std::string("slatrack ") + SLATRACK_VERSION + "\n";
+    return std::string("slatrack ") + SLATRACK_VERSION + "\nallocator: " + allocatorDescription() + "\n";
 }
 
 } // namespace slatrack::app

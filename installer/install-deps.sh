@@ -9,6 +9,8 @@ packages=(
   librdkafka-dev
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libsimdjson-dev
+  # The executable's allocator (app/allocator.cpp says why).
+  libjemalloc-dev
   kcat
   prometheus-cpp-dev prometheus
   desktop-file-utils appstream dpkg-dev

@@ -37,6 +37,20 @@ constexpr int64_t kRestartBackoffMs = 1000;
 // End-of-log probes (ListOffsets), one in flight per leader broker. Every
 // 200 ms keeps a proof younger than kProofValidMs on a healthy network.
 constexpr int64_t kProbeIntervalMs = 200;
+// librdkafka 2.0's fetcher stops fetching while the prefetch queue is over
+// its budget and looks again only at its next wakeup (a request to send,
+// socket I/O, or its ~1 s serve timeout), not when the queue is drained;
+// 2.1 added fetch.queue.backoff.ms for this, Debian 12 has 2.0.2. Any
+// request to a broker wakes that broker's thread, so when a backlog has
+// been eaten down to a few polls' worth the end-of-log probe is sent at once
+// instead of at its next interval: the fetcher looks again while there is
+// still something queued, and the byte budget can stay small without
+// stalling the consumer. At most one per leader in flight, and one every
+// kNudgeIntervalMs, so a consumer that keeps pace sends ~100 small
+// ListOffsets a second at worst (and none once it is caught up: only a
+// full poll starts a backlog).
+constexpr size_t kNudgeBelowMessages = 3 * 4096;
+constexpr int64_t kNudgeIntervalMs = 10;
 // A partition counts as caught up until this long after the answer that
 // showed its log ending at or below our position, plus that answer's round
 // trip (an answer after 2 s on a slow network is still an answer, and the
@@ -57,24 +71,23 @@ constexpr int64_t kMissingTopicGraceMs = 3000;
 // Defaults tuned for a monitor; the config's kafka.properties override them.
 // The prefetch is a byte budget for the whole consumer, not a message count:
 // with one consumer queue (partitions forwarded to it) librdkafka applies
-// these to that queue. A slower extraction or engine then holds at most
-// ~16 MB of payload (about 60 MB of librdkafka's memory for ~100-byte
-// messages, measured: peak RSS ~145 MB on slatrack-bench ingest's JSON path)
-// plus one fetch response of at most 1 MB, instead of growing with the
-// backlog (1M queued messages made 364-417 MB, issue #9). queued.min.messages
-// is only a backstop for tiny messages, where the per-message overhead
-// (~300 B) and not the payload is the memory. Smaller budgets stall:
-// librdkafka 2.0's fetcher, once the queue is over a threshold, sleeps up to
-// 1 s before looking again (fetch.queue.backoff.ms only arrived in 2.1), so
-// the queue must hold more than the consumer eats between two looks. 8 MB
-// measured ~105 MB peak RSS but 0.35-0.5x kcat's rate on the JSON and header
-// paths, 16 MB 0.86x and 0.73x (same run, 2 cores, load ~4).
+// these to that queue, so a slower extraction or engine holds at most ~2 MB
+// of payload plus one fetch response (at most 1 MB) instead of growing with
+// the backlog (1M queued messages made 364-417 MB, issue #9).
+// queued.min.messages is only a backstop for tiny messages, where the
+// per-message overhead (~300 B) and not the payload is the memory. A budget
+// this small only keeps pace because of the early end-of-log probe
+// (kNudgeBelowMessages): without it librdkafka 2.0's fetcher sits on a full
+// queue until its next wakeup. Measured with slatrack-bench ingest (500k
+// pairs, 64 partitions, jemalloc, same run as kcat, 2 cores): 2 MB gave
+// 1.25x kcat on the JSON and header paths at 81-86 MB peak RSS; 1 MB
+// 0.93-0.99x; without the probe, 2 MB gave 0.36x.
 const std::pair<const char*, const char*> kConsumerDefaults[] = {
     {"enable.auto.commit", "false"},
     {"enable.auto.offset.store", "false"},
     {"enable.partition.eof", "true"},
     {"auto.offset.reset", "earliest"},
-    {"queued.max.messages.kbytes", "16384"},
+    {"queued.max.messages.kbytes", "2048"},
     {"fetch.max.bytes", "1048576"},
     {"queued.min.messages", "200000"},
     {"fetch.wait.max.ms", "100"},
@@ -286,7 +299,16 @@ public:
         }
         if (const char* fatal = fatalError())
             throw std::runtime_error(fatal);
-        serviceProbes(steadyNow);
+        if (static_cast<size_t>(count) == kPollBatch)
+            m_backlog = true;
+        bool nudge = false;
+        if (m_backlog && static_cast<size_t>(rd_kafka_queue_length(m_queue)) < kNudgeBelowMessages && steadyNow - m_lastNudgeMs >= kNudgeIntervalMs) {
+            nudge = true;
+            m_backlog = false;
+            m_lastNudgeMs = steadyNow;
+            m_owner.m_statusCounters.fetchNudges++;
+        }
+        serviceProbes(steadyNow, nudge);
         refreshProofs(steadyNow);
         if (steadyNow - m_lastLagRefresh >= kLagRefreshMs) {
             publishStatus();
@@ -385,6 +407,7 @@ public:
         const bool replayDone = tracker.reachedStartTargets();
         const uint64_t consumed = m_owner.m_statusCounters.consumed;
         const uint64_t skipped = m_owner.m_statusCounters.skipped;
+        const uint64_t nudges = m_owner.m_statusCounters.fetchNudges;
         std::vector<std::string> missing;
         for (const auto& [topic, problem] : m_missingTopics)
             missing.push_back(problem);
@@ -394,6 +417,7 @@ public:
             status.replayDone = replayDone;
             status.consumed = consumed;
             status.skippedOutOfRange = skipped;
+            status.fetchNudges = nudges;
             status.health = health;
             status.eventsPerStage = events;
             status.missingTopics = missing;
@@ -419,7 +443,8 @@ private:
     }
 
     // Collects finished probes and metadata refreshes, starts due ones.
-    void serviceProbes(int64_t now)
+    // `nudge`: start the due-or-not probes now (kNudgeBelowMessages).
+    void serviceProbes(int64_t now, bool nudge = false)
     {
         for (auto& [leader, probe] : m_probes)
             if (ready(probe))
@@ -432,7 +457,7 @@ private:
             byLeader[part.leader].emplace_back(part.topic, part.partition);
         for (auto& [leader, partitions] : byLeader) {
             auto& probe = m_probes[leader];
-            if (probe.valid() || now - m_lastProbeMs[leader] < kProbeIntervalMs)
+            if (probe.valid() || (!nudge && now - m_lastProbeMs[leader] < kProbeIntervalMs))
                 continue;
             m_lastProbeMs[leader] = now;
             probe = std::async(std::launch::async, probeEnds, m_handle, std::move(partitions), m_probeTimeoutMs);
@@ -765,6 +790,8 @@ private:
     int m_probeTimeoutMs = 5000;
     std::map<int32_t, std::future<ProbeAnswer>> m_probes;  // by leader broker id
     std::map<int32_t, int64_t> m_lastProbeMs;
+    bool m_backlog = false;  // a full poll since the last nudge
+    int64_t m_lastNudgeMs = 0;
     std::future<std::vector<TopicAnswer>> m_metadataTask;
     int64_t m_lastMetadataMs = 0;
     std::map<std::string, std::string> m_missingTopics;  // topic -> why

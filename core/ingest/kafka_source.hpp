@@ -56,6 +56,9 @@ struct SourceStatus {
     std::vector<PartitionLag> partitions;
     uint64_t skippedOutOfRange = 0;
     uint64_t consumed = 0;
+    // End-of-log probes sent early to wake a fetcher parked on a full
+    // prefetch queue (kafka_source.cpp, kNudgeBelowMessages).
+    uint64_t fetchNudges = 0;
     // Per stage (config order): can its data be judged, and why not.
     std::vector<StageHealth> health;
     std::vector<uint64_t> eventsPerStage;    // records in range handed to the engine
@@ -126,6 +129,7 @@ private:
     struct {
         uint64_t consumed = 0;
         uint64_t skipped = 0;
+        uint64_t fetchNudges = 0;
     } m_statusCounters;  // consumer thread only; copied into m_status
 };
 

@@ -181,6 +181,7 @@ AuditOutcome runAudit(const config::PipelineConfig& config, const AuditRange& re
     if (observer)
         observer->atEnd(final.partitions);
     report.skippedOutOfRange = final.skippedOutOfRange;
+    report.fetchNudges = final.fetchNudges;
     report.health = final.health;
     report.readPerStage = final.eventsPerStage;
     report.readPerStage.resize(config.stages.size(), 0);
@@ -268,6 +269,7 @@ std::string auditReportJson(const AuditReport& report)
         {"rejected_by_reason", rejectedByReason},
         {"rejected_samples", report.rejectedSamples},
         {"skipped_out_of_range", report.skippedOutOfRange},
+        {"fetch_nudges", report.fetchNudges},
         {"latency_ms", {{"count", report.latency.count}, {"p50", report.latency.p50}, {"p90", report.latency.p90}, {"p95", report.latency.p95}, {"p99", report.latency.p99}, {"max", report.latency.max}}},
         {"stuck_ids", stuckIds},
         {"lost_ids", lostIds},

@@ -49,6 +49,7 @@ struct AuditReport {
     std::vector<std::pair<std::string, uint64_t>> rejectedByReason;
     std::vector<std::string> rejectedSamples;
     uint64_t skippedOutOfRange = 0;
+    uint64_t fetchNudges = 0;  // how reading went, not a verdict (SourceStatus::fetchNudges)
     std::vector<std::string> breaches;  // empty: within SLA (unless noData)
     std::vector<std::string> notes;     // e.g. "--to ... is after now: clamped to ..."
     std::optional<int64_t> requestedToMs;  // set when range.toMs was clamped to now

@@ -133,9 +133,14 @@ def cmd_files(args):
 
     binary = os.path.join(root, "usr/bin/slatrack")
     status, stdout, stderr = run([binary, "--version"])
-    if status != 0 or stdout.strip() != "slatrack " + args.version:
+    lines = stdout.strip().splitlines()
+    if status != 0 or not lines or lines[0] != "slatrack " + args.version:
         problem("slatrack --version from the package: exit %d, %r %r (expected 'slatrack %s')"
                 % (status, stdout, stderr, args.version))
+    # The release build runs on jemalloc with app/allocator.cpp's settings
+    # (the ingest rate and peak RSS of issue #9 depend on them).
+    if len(lines) < 2 or not lines[1].startswith("allocator: jemalloc ") or "narenas 2" not in lines[1] or "dirty_decay_ms 200" not in lines[1]:
+        problem("slatrack --version from the package does not report jemalloc with narenas 2 and dirty_decay_ms 200: %r" % stdout)
     else:
         ok("packaged slatrack --version: " + stdout.strip())
     status, stdout, stderr = run([binary, "audit", "--help"])
