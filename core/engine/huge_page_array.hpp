@@ -28,7 +28,8 @@ public:
     static constexpr size_t kCacheLine = 64;
     static constexpr size_t kPage = 4096;
     // From here up, a mapping of its own (page-granular: at most 1/16
-    // wasted), returned to the kernel when freed. From the heap, tables
+    // wasted), returned to the kernel when freed (or kept for the next
+    // table of its size, within mapped_region_pool's bounds). From the heap, tables
     // that come and go every second (DoneSet's, OpenTable's) left glibc
     // holding freed memory: resident 15-24 B per dedup entry where the
     // tables held 11 (slatrack-bench engine; 11.6 B with mappings).
