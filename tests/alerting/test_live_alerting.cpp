@@ -17,6 +17,7 @@
 #include "core/monitor/monitor.hpp"
 #include "core/monitor/status_json.hpp"
 #include "tests/alerting/http_test_server.hpp"
+#include "tests/support/pipeline_config_file.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 
 #include <librdkafka/rdkafka_mock.h>
@@ -200,29 +201,18 @@ std::string ruleState(const nlohmann::json& line, const std::string& name)
 
 QString writeHeadlessConfig(const QTemporaryDir& dir, const std::string& brokers, const HttpTestServer& server)
 {
-    const QString path = dir.filePath(QStringLiteral("pipeline.json"));
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(QStringLiteral(R"({
-  "pipeline": "orders",
-  "kafka": {"brokers": "%1", "properties": {"fetch.wait.max.ms": "20"}},
-  "id_format": "composite",
-  "stages": [
-    {"name": "incoming", "topics": ["incoming"], "id": {"from": "key"}},
-    {"name": "processed", "topics": ["processed"], "id": {"from": "key"}}
-  ],
-  "sla": "2s", "window": "5m", "grace": "1s",
+    const QString alerts = QStringLiteral(R"(,
   "alerts": {
     "rules": [
       {"name": "stuck", "kind": "stuck", "for": "0s", "keep_firing_for": "0s", "severity": "critical"},
       {"name": "stage_blind", "kind": "stage_blind", "for": "30s", "keep_firing_for": "0s", "severity": "critical"}
     ],
     "pagers": [
-      {"name": "pd", "type": "pagerduty", "url": "%2", "routing_key": {"env": "SLATRACK_TEST_PD_KEY"}}
+      {"name": "pd", "type": "pagerduty", "url": "%1", "routing_key": {"env": "SLATRACK_TEST_PD_KEY"}}
     ]
-  }
-})").arg(QString::fromStdString(brokers), QString::fromStdString(server.url())).toUtf8());
-    return path;
+  })")
+                               .arg(QString::fromStdString(server.url()));
+    return test::writePipelineConfig(dir, brokers, {.extra = alerts, .grace = QStringLiteral("1s")});
 }
 
 QByteArray readAll(const QString& path)

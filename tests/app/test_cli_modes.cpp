@@ -3,6 +3,7 @@
 // pipeline whose ground truth the reports must equal exactly.
 #include "core/demo/mock_broker.hpp"
 #include "tests/ingest/kafka_test_util.hpp"
+#include "tests/support/pipeline_config_file.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 
 #include <QtTest>
@@ -29,20 +30,7 @@ int64_t nowMs()
 QString writeConfig(const QTemporaryDir& dir, const std::string& brokers, const QString& extra = {},
                     const QString& idFormat = QStringLiteral("composite"), const QString& incomingTopic = QStringLiteral("incoming"))
 {
-    const QString path = dir.filePath(QStringLiteral("pipeline.json"));
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(QStringLiteral(R"({
-  "pipeline": "orders",
-  "kafka": {"brokers": "%1", "properties": {"fetch.wait.max.ms": "20"}},
-  "id_format": "%3",
-  "stages": [
-    {"name": "incoming", "topics": ["%4"], "id": {"from": "key"}},
-    {"name": "processed", "topics": ["processed"], "id": {"from": "key"}}
-  ],
-  "sla": "2s", "window": "5m", "grace": "5s"%2
-})").arg(QString::fromStdString(brokers), extra, idFormat, incomingTopic).toUtf8());
-    return path;
+    return test::writePipelineConfig(dir, brokers, {extra, idFormat, incomingTopic});
 }
 
 QStringList toList(const QJsonValue& value)

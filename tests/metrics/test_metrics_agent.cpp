@@ -5,6 +5,7 @@
 #include "metrics_test_support.hpp"
 
 #include "core/demo/mock_broker.hpp"
+#include "tests/support/pipeline_config_file.hpp"
 #include "tests/support/scripted_pipeline.hpp"
 
 #include <QtTest>
@@ -34,20 +35,7 @@ int64_t nowMs()
 
 QString writeConfig(const QTemporaryDir& dir, const std::string& brokers, const QString& extra = {})
 {
-    const QString path = dir.filePath(QStringLiteral("pipeline.json"));
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(QStringLiteral(R"({
-  "pipeline": "orders",
-  "kafka": {"brokers": "%1", "properties": {"fetch.wait.max.ms": "20"}},
-  "id_format": "composite",
-  "stages": [
-    {"name": "incoming", "topics": ["incoming"], "id": {"from": "key"}},
-    {"name": "processed", "topics": ["processed"], "id": {"from": "key"}}
-  ],
-  "sla": "2s", "window": "5m", "grace": "5s"%2
-})").arg(QString::fromStdString(brokers), extra).toUtf8());
-    return path;
+    return test::writePipelineConfig(dir, brokers, {.extra = extra});
 }
 
 // The agent's output as it arrives: status lines by time_ms, stderr text.
